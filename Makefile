@@ -1,0 +1,43 @@
+# stikg — `make run` builds the graph from seeds/, `make test` runs the whole suite.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+OUT    ?= build
+
+.PHONY: run test bench browser lint clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --upgrade pip 2>/dev/null
+	@$(BIN)/python -m pip install --quiet -e '.[test]' 2>&1 | grep -v "^WARNING: Location" || true
+	@$(BIN)/python -c "import kg, spacy, jieba, rdflib, pyoxigraph" 
+	@rm -f $(VENV)/.installed-* && touch $@
+
+run: $(STAMP)
+	$(BIN)/kg build seeds --out $(OUT)
+	$(BIN)/kg viz --graph $(OUT) --out $(OUT)/explorer.html
+	@$(BIN)/kg stats --graph $(OUT)
+	@echo
+	@echo "Graph (Turtle):   $(OUT)/stikg.ttl"
+	@echo "Graph (N-Quads):  $(OUT)/stikg.nq"
+	@echo "Explorer:         $(OUT)/explorer.html  (open it in a browser)"
+	@echo "Try:              $(BIN)/kg connect 高企贷 InnoMatch"
+	@echo "                  $(BIN)/kg show 市科委"
+	@echo "                  $(BIN)/kg query -f queries/02_financing_for_high_tech.rq"
+
+browser:
+	@bash scripts/install-browser.sh
+
+test: $(STAMP) browser
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check kg tests scripts
+	$(BIN)/mypy
+
+clean:
+	rm -rf $(OUT) .pytest_cache .kgcache

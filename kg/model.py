@@ -1,0 +1,276 @@
+"""Plain data classes that flow through the pipeline.
+
+documents → mentions → entities → relations/observations → graph → outputs.
+Every stage takes and returns these classes; no stage imports another stage.
+All character offsets are offsets into ``Document.text`` (the text as read,
+after decoding, before any normalisation).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+__all__ = [
+    "ENTITY_TYPES",
+    "RELATIONS",
+    "SYMMETRIC_RELATIONS",
+    "TYPE_LABELS",
+    "RELATION_LABELS",
+    "DocumentMeta",
+    "Document",
+    "Sentence",
+    "Evidence",
+    "Mention",
+    "Entity",
+    "Relation",
+    "Observation",
+    "Extraction",
+    "Corpus",
+]
+
+#: The nine entity classes of SPEC.md, in display order.
+ENTITY_TYPES: tuple[str, ...] = (
+    "Agency",
+    "Program",
+    "Platform",
+    "Event",
+    "PolicyDocument",
+    "Organization",
+    "TargetGroup",
+    "Place",
+    "Person",
+)
+
+#: The nine relations of SPEC.md.
+RELATIONS: tuple[str, ...] = (
+    "administeredBy",
+    "issuedBy",
+    "governedBy",
+    "targets",
+    "supports",
+    "partnerOf",
+    "partOf",
+    "participatesIn",
+    "locatedIn",
+)
+
+SYMMETRIC_RELATIONS: frozenset[str] = frozenset({"partnerOf"})
+
+#: Display names (zh, en) of the entity classes; ontology/stikg.ttl carries the same labels.
+TYPE_LABELS: dict[str, tuple[str, str]] = {
+    "Agency": ("政府机构", "agency"),
+    "Program": ("项目计划", "program"),
+    "Platform": ("平台", "platform"),
+    "Event": ("活动", "event"),
+    "PolicyDocument": ("政策文件", "policy document"),
+    "Organization": ("组织", "organization"),
+    "TargetGroup": ("支持对象", "target group"),
+    "Place": ("地点", "place"),
+    "Person": ("人物", "person"),
+}
+
+#: Display names (zh, en) of the relations; ontology/stikg.ttl carries the same labels.
+RELATION_LABELS: dict[str, tuple[str, str]] = {
+    "administeredBy": ("主管", "administered by"),
+    "issuedBy": ("发布", "issued by"),
+    "governedBy": ("依据", "governed by"),
+    "targets": ("面向", "targets"),
+    "supports": ("支持", "supports"),
+    "partnerOf": ("合作", "partner of"),
+    "partOf": ("组成部分", "part of"),
+    "participatesIn": ("参与", "participates in"),
+    "locatedIn": ("位于", "located in"),
+}
+
+
+@dataclass
+class DocumentMeta:
+    """What a document's header says; every field may be missing."""
+
+    number: str | None = None  # 文号, e.g. 沪科提复〔2022〕8号
+    date: str | None = None  # ISO date, e.g. 2022-06-06
+    year: int | None = None  # year of the document (from date, or from its text)
+    agency: str | None = None  # issuing agency as written in the header
+    addressees: list[str] = field(default_factory=list)  # 市科协 / 姜雪峰、洪亮 …
+    title: str | None = None  # title of the proposal answered, or the report title
+    proposal_number: str | None = None  # 第0515号
+    session: str | None = None  # 市政协十三届五次会议
+    cc: list[str] = field(default_factory=list)  # offices in the 抄送 line
+    kind: str | None = None  # "reply" or "report"
+
+
+@dataclass
+class Document:
+    """A source document: its original text and a cleaned view for analysis.
+
+    ``clean`` is ``text`` with markup removed and page breaks inside sentences
+    joined; ``offsets[i]`` is the index in ``text`` of ``clean[i]``, so any span
+    found in ``clean`` maps back to the original text with :meth:`to_original`.
+    """
+
+    id: str
+    path: str
+    text: str
+    clean: str
+    offsets: list[int]
+    meta: DocumentMeta = field(default_factory=DocumentMeta)
+    sha256: str = ""
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a ``[start, end)`` span of ``clean`` to a span of ``text``."""
+        if end <= start:
+            pos = self.offsets[start] if start < len(self.offsets) else len(self.text)
+            return pos, pos
+        return self.offsets[start], self.offsets[end - 1] + 1
+
+    def evidence(self, start: int, end: int) -> Evidence:
+        """Evidence for a span of ``clean``: original offsets and original text."""
+        ostart, oend = self.to_original(start, end)
+        return Evidence(self.id, ostart, oend, self.text[ostart:oend])
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence (or bullet) of ``Document.clean``: ``[start, end)`` in clean offsets."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A span of a document's original text that supports a fact."""
+
+    doc: str
+    start: int
+    end: int
+    text: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "text": self.text}
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A name found in a document.
+
+    ``start``/``end`` are offsets into ``Document.clean``; ``text`` is the
+    surface form with page breaks removed; ``rule`` says what found it
+    (``lexicon``, ``pattern:quoted``, ``pattern:suffix`` …).
+    """
+
+    doc: str
+    start: int
+    end: int
+    text: str
+    type: str
+    rule: str
+    canonical: str | None = None  # the lexicon's canonical name, if known
+
+
+@dataclass
+class Entity:
+    """One real-world thing, with every name it goes by.
+
+    ``key`` is the stable identifier the IRI is minted from; ``mentions`` are
+    ``(doc id, start, end)`` in *original* offsets.
+    """
+
+    key: str
+    label: str
+    type: str
+    aliases: list[str] = field(default_factory=list)
+    mentions: list[tuple[str, int, int]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A typed edge ``head —relation→ tail`` between entity keys, with its evidence."""
+
+    head: str
+    relation: str
+    tail: str
+    evidence: Evidence
+    rule: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Observation:
+    """A number about an entity: ``value`` in ``unit`` (亿/万 multipliers kept in the unit)."""
+
+    subject: str
+    measure: str
+    value: float
+    unit: str
+    year: int | None
+    evidence: Evidence
+    rule: str
+    qualifier: str | None = None  # 超 / 近 / 余 / 约 … as written
+
+
+@dataclass
+class Extraction:
+    """Everything extracted from one document, entities resolved within it."""
+
+    doc: Document
+    entities: list[Entity]
+    relations: list[Relation]
+    observations: list[Observation]
+
+    def to_json(self) -> dict[str, Any]:
+        """The SPEC extraction JSON for this document (ids local to the document)."""
+        ids = {e.key: f"e{i}" for i, e in enumerate(self.entities, 1)}
+        meta = asdict(self.doc.meta)
+        doc = {"id": self.doc.id, "path": self.doc.path, **meta}
+        return {
+            "doc": doc,
+            "entities": [
+                {
+                    "id": ids[e.key],
+                    "type": e.type,
+                    "label": e.label,
+                    "aliases": list(e.aliases),
+                    "mentions": [[s, t] for _, s, t in e.mentions],
+                }
+                for e in self.entities
+            ],
+            "relations": [
+                {
+                    "head": ids[r.head],
+                    "relation": r.relation,
+                    "tail": ids[r.tail],
+                    "evidence": r.evidence.to_json(),
+                    "rule": r.rule,
+                    "confidence": r.confidence,
+                }
+                for r in self.relations
+                if r.head in ids and r.tail in ids
+            ],
+            "observations": [
+                {
+                    "subject": ids[o.subject],
+                    "measure": o.measure,
+                    "value": o.value,
+                    "unit": o.unit,
+                    "year": o.year,
+                    **({"qualifier": o.qualifier} if o.qualifier else {}),
+                    "evidence": o.evidence.to_json(),
+                    "rule": o.rule,
+                }
+                for o in self.observations
+                if o.subject in ids
+            ],
+        }
+
+
+@dataclass
+class Corpus:
+    """The resolved result of a whole build: one entity per real thing across documents."""
+
+    documents: list[Document]
+    entities: list[Entity]
+    relations: list[Relation]
+    observations: list[Observation]
