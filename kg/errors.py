@@ -1,0 +1,58 @@
+"""Every error the library raises for a user to read, in one place.
+
+Each carries a one-line message that names the file or argument at fault and
+says what to do; the CLI prints it and exits non-zero.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "KgError",
+    "InputError",
+    "GraphNotBuiltError",
+    "EntityNotFound",
+    "NoPath",
+    "QueryError",
+    "OutputError",
+]
+
+
+class KgError(Exception):
+    """Base class: a problem the user can fix; ``exit_code`` is what the CLI returns."""
+
+    exit_code = 2
+
+
+class InputError(KgError, ValueError):
+    """A document or argument that cannot be read or used."""
+
+
+class GraphNotBuiltError(KgError, FileNotFoundError):
+    """The built graph a command needs is missing."""
+
+    def __init__(self, path: str) -> None:
+        super().__init__(f"{path} not found: run `kg build` first (or pass --graph DIR)")
+
+
+class EntityNotFound(KgError, LookupError):
+    """No entity has the given name; ``suggestions`` are the closest known names."""
+
+    def __init__(self, name: str, suggestions: list[str] | None = None) -> None:
+        self.name = name
+        self.suggestions = list(suggestions or [])
+        hint = f"; did you mean: {', '.join(self.suggestions)}?" if self.suggestions else ""
+        super().__init__(f"no entity named {name!r}{hint}")
+
+
+class NoPath(KgError):
+    """Two entities are not connected within the allowed hops."""
+
+    exit_code = 1
+
+
+class QueryError(KgError, ValueError):
+    """A SPARQL query that does not parse or fails."""
+
+
+class OutputError(KgError, OSError):
+    """An output location that cannot be written."""
