@@ -244,6 +244,8 @@ def _clean_line(src: str, a: int, b: int, *, markdown: bool) -> _Line:
     if pos < stop:
         spans.append((pos, stop))
     kept = "".join(line[s:e] for s, e in spans)
+    if not _SPACE_RUN.search(kept):  # fast path: nothing left to collapse
+        return _Line([(a + s, a + e, None) for s, e in spans], kept, md_heading)
     pieces: list[tuple[int, int, str | None]] = []
     out: list[str] = []
     cursor = [0, 0]  # [index into spans, offset of that span in `kept`]
