@@ -21,6 +21,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
+from typing import NamedTuple
 
 from kg.model import Document, DocumentMeta, Sentence
 
@@ -207,15 +208,12 @@ MIN_PAGE_LINE = 20
 LONG_LINE = 50
 
 
-class _Line:
-    """One line of the text being cleaned: kept spans (or replaced chars) and its clean text."""
+class _Line(NamedTuple):
+    """One line being cleaned: kept ``(start, end, replacement)`` spans and its clean text."""
 
-    __slots__ = ("pieces", "text", "md_heading")
-
-    def __init__(self, pieces: list[tuple[int, int, str | None]], text: str, md_heading: bool):
-        self.pieces = pieces  # (start, end, replacement or None) in source coordinates
-        self.text = text
-        self.md_heading = md_heading
+    pieces: list[tuple[int, int, str | None]]
+    text: str
+    md_heading: bool
 
 
 def _clean_line(src: str, a: int, b: int, *, markdown: bool) -> _Line:
@@ -270,12 +268,9 @@ def _clean_line(src: str, a: int, b: int, *, markdown: bool) -> _Line:
         before = kept[m.start() - 1] if m.start() else ""
         after = kept[m.end()] if m.end() < len(kept) else ""
         if before and after and not (_WIDE.match(before) and _WIDE.match(after)):
-            if kept[m.start()] == " ":
-                emit(m.start(), m.start() + 1)
-            else:
-                emit(m.start(), m.start() + 1)
-                s0, _, _ = pieces.pop()
-                pieces.append((s0, s0 + 1, " "))
+            emit(m.start(), m.start() + 1)
+            if kept[m.start()] != " ":  # a tab or ideographic space becomes " "
+                pieces[-1] = (pieces[-1][0], pieces[-1][1], " ")
             out.append(" ")
     emit(k, len(kept))
     out.append(kept[k:])
