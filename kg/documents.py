@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
+from kg.errors import InputError
 from kg.model import Document, DocumentMeta, Sentence
 
 __all__ = [
@@ -42,7 +43,7 @@ SUFFIXES: tuple[str, ...] = (".txt", ".md", ".markdown", ".html", ".htm")
 _HTML_SUFFIXES = (".html", ".htm")
 
 
-class DocumentError(ValueError):
+class DocumentError(InputError):
     """A document cannot be read; the message is one line naming the file and what to do."""
 
 
