@@ -136,11 +136,8 @@ def _as_graph(graph: Any) -> Graph:
 
     if isinstance(graph, Dataset):
         merged = Graph()
-        for triple in graph.triples((None, None, None)):
-            merged.add(triple)
-        for ctx in graph.contexts():
-            for triple in ctx:
-                merged.add(triple)
+        for s, p, o, _ctx in graph.quads((None, None, None, None)):
+            merged.add((s, p, o))
         return merged
     if isinstance(graph, Graph):
         return graph
