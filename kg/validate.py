@@ -126,7 +126,12 @@ def _parse(path: Path, what: str) -> Graph:
     try:
         return Graph().parse(path, format="turtle")
     except Exception as exc:  # rdflib raises several parser-specific types
-        raise ValueError(f"{path}: cannot parse {what} as Turtle: {exc}") from exc
+        raise ValueError(f"{path}: cannot parse {what} as Turtle: {_one_line(exc)}") from exc
+
+
+def _one_line(exc: Exception) -> str:
+    """An exception message on one line (rdflib parser errors span several)."""
+    return " ".join(str(exc).split())
 
 
 def _as_graph(graph: Any) -> Graph:
@@ -145,14 +150,12 @@ def _as_graph(graph: Any) -> Graph:
     if not path.is_file():
         raise FileNotFoundError(f"{path}: graph file not found")
     fmt = guess_format(str(path)) or "turtle"
-    if fmt in ("nquads", "trig"):
-        dataset = Dataset()
-        dataset.parse(path, format=fmt)
-        return _as_graph(dataset)
     try:
+        if fmt in ("nquads", "trig"):
+            return _as_graph(Dataset().parse(path, format=fmt))
         return Graph().parse(path, format=fmt)
-    except Exception as exc:
-        raise ValueError(f"{path}: cannot parse graph as {fmt}: {exc}") from exc
+    except Exception as exc:  # rdflib raises several parser-specific types
+        raise ValueError(f"{path}: cannot parse graph as {fmt}: {_one_line(exc)}") from exc
 
 
 def _read_report(report: Graph, data: Graph, shapes: Graph) -> list[Violation]:
