@@ -227,3 +227,11 @@ def test_missing_shapes_file_is_a_clear_error(tmp_path):
     missing = tmp_path / "nope.ttl"
     with pytest.raises(FileNotFoundError, match="nope.ttl"):
         validate(parse(VALID), shapes_path=missing)
+
+
+def test_unparsable_graph_file_is_a_one_line_error(tmp_path):
+    path = tmp_path / "broken.ttl"
+    path.write_text("<a> <b> .\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="broken.ttl: cannot parse graph as turtle") as info:
+        validate(path)
+    assert "\n" not in str(info.value)
