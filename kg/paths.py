@@ -351,7 +351,11 @@ def card(index: Index, name: str) -> Card:
                        o.get("value", 0)),
     )
     documents = []
-    for doc_id in sorted(node.get("docs", []), key=lambda d: ((index.documents.get(d) or {}).get("date") or "", d)):
+    def by_date(doc_id: str) -> tuple[bool, str, str]:
+        date = (index.documents.get(doc_id) or {}).get("date")
+        return date is None, date or "", doc_id
+
+    for doc_id in sorted(node.get("docs", []), key=by_date):
         doc = index.documents.get(doc_id) or {}
         documents.append({"id": doc_id, "number": doc.get("number"), "date": doc.get("date"),
                           "title": doc.get("title"), "path": doc.get("path")})

@@ -42,6 +42,7 @@ ENTITIES = [
     ("Program", "高企贷", [], [D1, D3, D4]),
     ("Program", "科创助力贷", [], [D3, D4]),
     ("Program", "科技创新券", ["创新券"], [D3]),
+    ("Program", "技术经理人协作奖励", ["协作奖励"], [D4]),
     ("TargetGroup", "高新技术企业", ["高企"], [D1, D3, D4]),
     ("TargetGroup", "科技型中小企业", [], [D1, D4]),
     ("Platform", "InnoMatch全球技术供需对接平台", ["InnoMatch平台", "InnoMatch"], [D1, D4]),
@@ -88,6 +89,8 @@ EDGES = [
         (D4, 520, "加速构建集成 InnoMatch 平台、全球技术转移大会，长三角国际创新挑战赛等的全球技术供需对接“立体”网络。", "partOf:集成", 0.7)]),
     ("InnoMatch全球技术供需对接平台", "targets", "科技型中小企业", [
         (D1, 2600, "InnoMatch 平台为科技型中小企业发布技术需求、匹配解决方案提供服务。", "targets:为…提供", 0.7)]),
+    ("技术经理人协作奖励", "administeredBy", "InnoMatch全球技术供需对接平台", [
+        (D4, 1300, "InnoMatch 推动技术经理人协作模式，发放协作奖励超 150 万元。", "administeredBy:发放", 0.6)]),
     ("宁德时代", "participatesIn", "InnoMatch全球技术供需对接平台", [
         (D4, 1100, "平台吸引阿斯利康、宁德时代、威高集团等近 60 家大企业入驻并发布需求。", "participatesIn:入驻", 0.8)]),
     ("阿斯利康", "participatesIn", "InnoMatch全球技术供需对接平台", [
