@@ -128,7 +128,7 @@ def query(sparql: str | None, query_file: str | None, fmt: str, graph_dir: str) 
 
     \b
     Examples:
-      kg query 'SELECT ?p WHERE { ?p stikg:targets res:TargetGroup/高新技术企业 }'
+      kg query 'SELECT DISTINCT ?p WHERE { ?p stikg:targets/skos:prefLabel "高新技术企业"@zh }'
       kg query -f queries/02_financing_for_high_tech.rq --format csv
     """
     from kg.errors import InputError
