@@ -62,7 +62,9 @@ def _rdf(graph_dir: str | os.PathLike[str], fmt: str) -> bytes:
         items = sorted({q.triple for q in quads}, key=lambda t: (str(t.subject), str(t.predicate),
                                                                str(t.object)))
     prefixes = PREFIXES if fmt in ("ttl", "trig") else None
-    return bytes(ox.serialize(items, format=target, prefixes=prefixes))
+    data = ox.serialize(items, format=target, prefixes=prefixes)
+    assert data is not None  # no output file given: pyoxigraph returns the bytes
+    return data
 
 
 def to_networkx(index: Index) -> Any:

@@ -16,7 +16,9 @@ Path finding (:func:`connect`) — the HTML explorer ports this to JavaScript:
 2. ``weight(u, v) = 1 + λ·(ln(1+deg(u)) + ln(1+deg(v)))/2`` where ``deg`` counts
    distinct neighbours in the unfiltered graph; λ = 1, or 0 without hub penalty.
    Hubs (the commission, a city) make every path through them expensive.
-3. Nodes, then edges, are inserted in sorted id order; ``networkx.shortest_simple_paths``
+3. Nodes that cannot lie on a path of at most ``max_hops`` hops (breadth-first hop
+   distance from X plus that from Y greater than ``max_hops``) are dropped.
+4. Nodes, then edges, are inserted in sorted id order; ``networkx.shortest_simple_paths``
    (Yen) yields simple paths by increasing weight; the first ``paths`` with at most
    ``max_hops`` hops are kept. Every hop weighs at most ``w_max``, so the scan stops
    once a path weighs more than ``max_hops · w_max`` (no shorter-hop path can follow),
@@ -229,8 +231,6 @@ def connect(
     unknown name, ``InputError`` for bad options and ``NoPath`` when nothing
     connects them. See the module docstring for the algorithm.
     """
-    import networkx as nx
-
     if max_hops < 1 or paths < 1:
         raise InputError("--max-hops and --paths must be at least 1")
     only_set = _check(only, RELATIONS, "--only")
@@ -257,11 +257,24 @@ def connect(
     def allowed(node_id: str) -> bool:
         return not via_set or node_id in (source, target) or index.nodes[node_id].get("type") in via_set
 
+    adjacency: dict[str, set[str]] = {}
+    for u, v in hops:
+        if allowed(u) and allowed(v):
+            adjacency.setdefault(u, set()).add(v)
+            adjacency.setdefault(v, set()).add(u)
+    from_source = _hop_distances(adjacency, source, max_hops)
+    from_target = _hop_distances(adjacency, target, max_hops)
+    keep = {n for n, d in from_source.items() if d + from_target.get(n, max_hops + 1) <= max_hops}
+    if target not in keep:
+        raise _no_path(index, source, target, max_hops)
+
+    import networkx as nx
+
     graph = nx.Graph()
-    graph.add_nodes_from(n for n in sorted(index.nodes) if allowed(n))
+    graph.add_nodes_from(sorted(keep))
     w_max = 1.0
     for (u, v) in sorted(hops):
-        if u in graph and v in graph:
+        if u in keep and v in keep:
             weight = 1.0 + lam * (cost[u] + cost[v]) / 2
             w_max = max(w_max, weight)
             graph.add_edge(u, v, weight=weight)
@@ -279,11 +292,26 @@ def connect(
     except nx.NetworkXNoPath:
         pass
     if not found:
-        raise NoPath(
-            f"no path between {index.label(source)} and {index.label(target)} within "
-            f"{max_hops} hops (try a larger --max-hops or fewer --only/--exclude/--via filters)"
-        )
+        raise _no_path(index, source, target, max_hops)
     return [_make_path(index, graph, nodes, hops) for nodes in found]
+
+
+def _hop_distances(adjacency: dict[str, set[str]], start: str, limit: int) -> dict[str, int]:
+    """Breadth-first hop counts from ``start``, up to ``limit`` hops."""
+    distances = {start: 0}
+    frontier = [start]
+    for depth in range(1, limit + 1):
+        frontier = [m for n in frontier for m in sorted(adjacency.get(n, ())) if m not in distances]
+        for m in frontier:
+            distances.setdefault(m, depth)
+    return distances
+
+
+def _no_path(index: Index, source: str, target: str, max_hops: int) -> NoPath:
+    return NoPath(
+        f"no path between {index.label(source)} and {index.label(target)} within "
+        f"{max_hops} hops (try a larger --max-hops or fewer --only/--exclude/--via filters)"
+    )
 
 
 def _make_path(
