@@ -310,9 +310,12 @@ def serve(port: int, host: str, graph_dir: str) -> None:
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE {?s ?p ?o} LIMIT 3' \\
            http://127.0.0.1:7878/query
     """
+    import signal
+
     from kg.store import serve as start
 
     server = start(graph_dir, port, host)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop the server on `kill` too
     click.echo(f"SPARQL endpoint: {server.query_url}")
     click.echo(f"Web UI:          {server.url}/   (Ctrl-C to stop)")
     try:

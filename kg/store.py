@@ -298,7 +298,7 @@ def _wait_ready(process: subprocess.Popen[bytes], url: str, timeout: float) -> N
             raise ServerError(f"oxigraph server stopped at start-up: {last}")
         try:
             with urllib.request.urlopen(probe, timeout=1) as resp:
-                if resp.status == 200:
+                if resp.status == 200 and process.poll() is None:
                     return
         except (urllib.error.URLError, OSError):
             time.sleep(0.05)
@@ -306,11 +306,25 @@ def _wait_ready(process: subprocess.Popen[bytes], url: str, timeout: float) -> N
     raise ServerError(f"oxigraph server did not answer at {url} within {timeout:.0f} s")
 
 
+def _check_port_free(host: str, port: int) -> None:
+    """Refuse a port something already listens on (else the probe would reach the other server)."""
+    import socket
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            raise ServerError(
+                f"cannot listen on {host}:{port} ({exc.strerror or exc}): choose another --port"
+            ) from exc
+
+
 def start_server(
     location: str, port: int, host: str = "127.0.0.1", *, read_only: bool, timeout: float = 20
 ) -> Server:
     """Start ``oxigraph serve`` (or ``serve-read-only``) on an existing database directory."""
     binary = find_oxigraph()
+    _check_port_free(host, port)
     command = "serve-read-only" if read_only else "serve"
     args = [binary, command, "--location", location, "--bind", f"{host}:{port}"]
     if read_only:

@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 import os
 import socket
+import subprocess
+import sys
+import urllib.error
 import urllib.parse
 import urllib.request
 
@@ -82,5 +85,19 @@ def test_serve_on_a_busy_port_fails_clearly(minigraph):
     with socket.socket() as busy:
         busy.bind(("127.0.0.1", 0))
         busy.listen()
-        with pytest.raises(ServerError, match="oxigraph"):
+        with pytest.raises(ServerError, match="choose another --port"):
             serve(minigraph, busy.getsockname()[1])
+
+
+def test_serve_cli_stops_the_server_on_sigterm(minigraph):
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--port", str(port),
+                             "--graph", str(minigraph)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == f"SPARQL endpoint: http://127.0.0.1:{port}/query"
+        assert sparql(f"http://127.0.0.1:{port}", "ASK { ?s ?p ?o }")["boolean"] is True
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
+    with pytest.raises(urllib.error.URLError):
+        urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2)
