@@ -186,9 +186,10 @@ def _node_ref(index: Index, node_id: str) -> dict[str, Any]:
 
 
 def source_of(index: Index, doc_id: str) -> tuple[str, str | None]:
-    """``(文号 or file id, ISO date or None)`` of a source document."""
+    """``(文号 or file id, ISO date — or the year when only that is known — or None)``."""
     doc = index.documents.get(doc_id) or {}
-    return str(doc.get("number") or doc_id), doc.get("date")
+    when = doc.get("date") or (str(doc["year"]) if doc.get("year") else None)
+    return str(doc.get("number") or doc_id), when
 
 
 def _edge_json(
