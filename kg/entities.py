@@ -123,7 +123,7 @@ _AFTER_QUOTE_WORDS = (
 )
 
 _SURNAMES = set(
-    "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶"
+    "习王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶"
     "阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段钱汤尹黎易常武乔贺赖龚文"
     "洪蓓严施钮倪殷庞"
 )
@@ -289,12 +289,16 @@ def _word_tags() -> dict[str, str]:
 _TAGS: dict[str, str] | None = None
 _STOP_TAGS = ("p", "c", "u", "r", "d", "m", "q", "y", "e", "o", "f")
 #: Verbs that do occur inside names (国家技术转移人才培养基地); other verbs end a name.
-_NAME_VERBS = frozenset(
+_NAME_VERBS: frozenset[str] = frozenset(
     """转移 转化 培养 交易 对接 孵化 服务 创新 创业 发展 研究 促进 管理 评价 认定 融资 投资 导航
     制造 开发 研发 检测 检验 咨询 设计 孵育 加速 示范 引领 赋能 推广 应用 共享 合作 交流 展示 发布
     保护 质押 托管 结算 登记 育成 转让 许可 联动 协同 支持 建设 推进 振兴 开放""".split()
 )
 _STOP_CHARS = "等的与和及在为由对向将把被从于或并且"
+
+
+#: Name-internal verbs that also govern names elsewhere; inside a name they win.
+_NAME_VERBS_INSIDE = frozenset({"服务", "孵化", "对接", "管理", "运营", "认定", "培育", "引进", "转化", "交易"})
 
 
 def _walk_left(text: str, tokens: Sequence[tuple[int, int]], first: int) -> int:
@@ -323,7 +327,7 @@ def _walk_left(text: str, tokens: Sequence[tuple[int, int]], first: int) -> int:
                 continue
             break
         if (
-            tok in _STOP_TOKENS
+            (tok in _STOP_TOKENS and tok not in _NAME_VERBS_INSIDE)
             or not _is_name_token(tok)
             or tags.get(tok, "x").startswith(_STOP_TAGS)
             or (tags.get(tok, "x")[:1] == "v" and tok not in _NAME_VERBS)
@@ -458,6 +462,53 @@ def _persons(text: str, addressees: Sequence[str]) -> Iterable[_Cand]:
                 yield _Cand(m.start(), m.end(), "Person", "pattern:addressee", priority=2)
 
 
+_LIST_TAIL = re.compile(
+    r"(?:等)?\s*(?:近|约|超过|超|逾)?\s*[0-9一二三四五六七八九十百千]*\s*(?:余|多)?\s*[家个所]?\s*(?:一批)?"
+    rf"[{_CJK}]{{0,6}}?(?P<head>大企业|企业|公司|集团|机构|高校|大学|银行|院所|单位)"
+)
+_LIST_TYPES = {"高校": "University", "大学": "University", "银行": "Bank", "院所": "ResearchInstitute"}
+
+
+def _list_members(text: str, tokens: Sequence[tuple[int, int]]) -> Iterable[_Cand]:
+    """Members of an enumeration that ends in a class noun: 阿斯利康、威高集团、华润医商等近 60 家大企业."""
+    starts = {s: i for i, (s, _) in enumerate(tokens)}
+    for m in re.finditer("、", text):
+        # only the last separator of a list: what follows the last item is the class noun
+        nxt = text.find("、", m.end(), m.end() + 12)
+        if nxt != -1 and not re.search(r"[，。；：\n]", text[m.end() : nxt]):
+            continue
+        last = re.match(rf"[{_CJK}A-Za-z0-9]{{2,10}}?(?=等|\s*[0-9一二三四五六七八九十]+\s*[家个所])", text[m.end() : m.end() + 12])
+        if not last:
+            continue
+        tail = _LIST_TAIL.match(text, m.end() + last.end())
+        if not tail:
+            continue
+        etype = _LIST_TYPES.get(tail.group("head"), "Organization")
+        items = [(m.end(), m.end() + last.end())]
+        pos = m.start()
+        while True:
+            prev = text.rfind("、", max(0, pos - 12), pos)
+            seg_start = prev + 1 if prev != -1 else None
+            if seg_start is not None and re.fullmatch(rf"[{_CJK}A-Za-z0-9]{{2,10}}", text[seg_start:pos]):
+                items.append((seg_start, pos))
+                pos = prev
+                continue
+            # the first item: from the end of the governing verb or punctuation
+            k = next((i for i, (s0, e0) in enumerate(tokens) if e0 == pos), None)
+            if k is not None:
+                first_start = _walk_left(text, tokens, k)
+                if first_start < pos and first_start in starts:
+                    items.append((first_start, pos))
+            break
+        if len(items) < 2:
+            continue
+        for s0, e0 in items:
+            name = text[s0:e0]
+            if _generic(name) or suffix_type(name) in ("Agency", "Place", "Event", "Program"):
+                continue
+            yield _Cand(s0, e0, _refine(suffix_type(name) or etype, name, ""), "pattern:list-member")
+
+
 def find_pattern_mentions(
     text: str, tokens: Sequence[tuple[int, int]], *, addressees: Sequence[str] = ()
 ) -> list[_Cand]:
@@ -467,6 +518,7 @@ def find_pattern_mentions(
     out.extend(_quoted(text))
     out.extend(_suffix_names(text, tokens))
     out.extend(_persons(text, addressees))
+    out.extend(_list_members(text, tokens))
     return out
 
 
