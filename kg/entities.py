@@ -228,7 +228,8 @@ def _quoted(text: str) -> Iterable[_Cand]:
                 etype = "Event"
             yield _Cand(m.start(), m.end() + len(word), etype, "pattern:quoted+suffix", priority=1)
         elif inner.endswith(_PROGRAM_QUOTED_SUFFIX) and 2 <= len(inner) <= 10:
-            yield _Cand(m.start(1), m.end(1), "Program", "pattern:quoted", priority=1)
+            sfx = next(s for s in _PROGRAM_QUOTED_SUFFIX if inner.endswith(s))
+            yield _Cand(m.start(1), m.end(1), _refine("Program", inner, sfx), "pattern:quoted", priority=1)
         elif len(inner) >= 3 and suffix_type(inner) and not re.search(r"[，。、]", inner):
             etype = suffix_type(inner) or "Program"
             sfx = next(s for s, _ in _SUFFIX_LIST if inner.endswith(s))
@@ -393,7 +394,7 @@ def _suffix_names(text: str, tokens: Sequence[tuple[int, int]]) -> Iterable[_Can
                 or re.search("有关|相关|各类|一批", prefix)
             ):
                 continue
-            toks = [text[s:e] for s, e in tokens if s >= start and e <= m.start()]
+            toks = [text[max(s, start) : min(e, m.start())] for s, e in tokens if e > start and s < m.start()]
             if not _specific(prefix, toks, etype, suffix):
                 continue
             yield _Cand(
@@ -523,7 +524,17 @@ def find_pattern_mentions(
 
 
 def select_mentions(cands: Iterable[_Cand]) -> list[_Cand]:
-    """Non-overlapping spans: longest first, then by priority (titles > lexicon > patterns)."""
+    """Non-overlapping spans: longest first, then by priority (titles > lexicon > patterns).
+
+    A pattern name that only prepends words to a known name (研究 + 上海市科学技术委员会)
+    is dropped unless what it prepends is itself a known name (闵行区 + 大零号湾…).
+    """
+    cands = list(cands)
+    known = [c for c in cands if c.rule == "lexicon"]
+    by_end: dict[int, list[_Cand]] = {}
+    for c in known:
+        by_end.setdefault(c.end, []).append(c)
+    cands = [c for c in cands if not _prepends_words(c, by_end.get(c.end, ()), known)]
     chosen: list[_Cand] = []
     taken: list[tuple[int, int]] = []
     for c in sorted(cands, key=lambda c: (-(c.end - c.start), -c.priority, c.start, c.type)):
@@ -532,6 +543,15 @@ def select_mentions(cands: Iterable[_Cand]) -> list[_Cand]:
         chosen.append(c)
         taken.append((c.start, c.end))
     return sorted(chosen, key=lambda c: (c.start, c.end))
+
+
+def _prepends_words(c: _Cand, same_end: Iterable[_Cand], known: Sequence[_Cand]) -> bool:
+    if c.rule == "lexicon" or not c.rule.startswith("pattern:suffix"):
+        return False
+    for k in same_end:
+        if k.start > c.start:
+            return not any(x.start == c.start and x.end <= k.start for x in known)
+    return False
 
 
 # --------------------------------------------------------------------------- component
