@@ -154,7 +154,8 @@ def resolve_document(
     for name, alias, s, e in _declared_aliases(doc, mentions):
         groups.union(name_key(name), name_key(alias))
         types.setdefault(name_key(alias), types.get(name_key(name), "Organization"))
-        extra.append(_mention_like(doc, s, e, types[name_key(name)], "alias:declared"))
+        if not any(m.start == s and m.end == e for m in mentions):
+            extra.append(_mention_like(doc, s, e, types[name_key(name)], "alias:declared"))
 
     # short forms: without place prefix, or without a middle part
     keys = sorted({name_key(_ORDINAL.sub("", m.text) or m.text) for m in mentions})
