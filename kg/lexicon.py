@@ -161,7 +161,9 @@ def _parse_row(path: Path, lineno: int, line: str) -> LexiconEntry:
     cols = line.split("\t")
     if len(cols) not in (2, 3):
         raise LexiconError(
-            path, lineno, f"expected 2 or 3 tab-separated columns (type, label, aliases), got {len(cols)}"
+            path,
+            lineno,
+            f"expected 2 or 3 tab-separated columns (type, label, aliases), got {len(cols)}",
         )
     type_, label = cols[0].strip(), cols[1].strip()
     if type_ not in TYPES and type_ != NOT_A_NAME:
@@ -198,7 +200,9 @@ def parse_lexicon(text: str, path: Path | str = "<lexicon>") -> Lexicon:
                 other_line, other = seen[key]
                 where = "this line" if other_line == lineno else f"line {other_line}"
                 raise LexiconError(
-                    path, lineno, f"duplicate name {name!r} (already {other!r} on {where}); keep one"
+                    path,
+                    lineno,
+                    f"duplicate name {name!r} (already {other!r} on {where}); keep one",
                 )
             seen[key] = (lineno, name)
         if entry.type == NOT_A_NAME:
@@ -213,9 +217,13 @@ def _load(path: Path) -> Lexicon:
     try:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise LexiconError(path, None, "lexicon file not found; pass an existing .tsv path") from None
+        raise LexiconError(
+            path, None, "lexicon file not found; pass an existing .tsv path"
+        ) from None
     except UnicodeDecodeError as exc:
-        raise LexiconError(path, None, f"not UTF-8 ({exc.reason}); save the file as UTF-8") from None
+        raise LexiconError(
+            path, None, f"not UTF-8 ({exc.reason}); save the file as UTF-8"
+        ) from None
     return parse_lexicon(text, path)
 
 
