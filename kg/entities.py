@@ -168,13 +168,17 @@ class _LexiconScanner:
         import ahocorasick
 
         self.automaton = ahocorasick.Automaton()
-        for name, entry in lexicon.names():
-            key = "".join(_norm_char(c) for c in name if not c.isspace())
-            key = re.sub(r"[《》“”\"']", "", key)
-            if len(key) < 2:
-                continue
-            self.automaton.add_word(key, (len(key), entry.type, entry.label))
+        for entry in lexicon.entries:
+            for name in entry.names:
+                self._add(name, (entry.type, entry.label))
+        for phrase in lexicon.blocked():  # 科技部门 is not 科技部: the longer phrase wins and yields nothing
+            self._add(phrase, ("", ""))
         self.automaton.make_automaton()
+
+    def _add(self, name: str, value: tuple[str, str]) -> None:
+        key = re.sub(r"[《》“”\"']", "", "".join(_norm_char(c) for c in name if not c.isspace()))
+        if len(key) >= 2:
+            self.automaton.add_word(key, (len(key), *value))
 
     def scan(self, text: str) -> list[_Cand]:
         index: list[int] = []
@@ -576,6 +580,8 @@ class MentionFinder:
         mentions = []
         spans = []
         for c in select_mentions(cands):
+            if not c.type:
+                continue  # a blocked phrase
             surface = text[c.start : c.end]
             canonical = c.canonical
             if canonical is None and c.rule != "lexicon":
