@@ -45,7 +45,7 @@ _SUFFIXES: dict[str, tuple[str, ...]] = {
         "科委", "经信委", "发改委", "国资委", "委", "局", "厅", "科创办",
     ),
     "Organization": (
-        "有限公司", "股份公司", "公司", "集团", "银行", "大学", "学院", "研究院", "研究所",
+        "有限公司", "股份公司", "公司", "集团", "代表团", "银行", "大学", "学院", "研究院", "研究所",
         "情报所", "科学院", "实验室", "促进会", "协会", "学会", "联盟", "医院", "科学中心",
         "创新中心", "研究中心", "赋能中心",
     ),
@@ -58,7 +58,7 @@ _SUFFIXES: dict[str, tuple[str, ...]] = {
         "保险", "补贴",
     ),
     "Event": (
-        "挑战赛", "大赛", "大会", "论坛", "博览会", "交易会", "峰会", "直通车", "路演",
+        "挑战赛", "大赛", "大会", "论坛", "博览会", "交易会", "峰会", "直通车",
     ),
     "Place": (
         "示范区", "集聚区", "科技园", "产业园", "创新园", "新片区", "走廊", "经济圈", "科学城",
@@ -96,17 +96,21 @@ _GENERIC_TOKENS = frozenset(
     """科技 技术 创新 创业 服务 产业 企业 国际 国内 全球 公共 研发 转化 成果 科研 功能型 功能 综合
     校企 政企 银企 专业 专业化 孵化 中小 中小型 大型 重点 重大 新型 高新 高新技术 数字化 智能化 线上 线下 市场
     市场化 金融 信息 数据 管理 发展 建设 合作 开放 开放式 协同 共性 基础 应用 产学研 战略 示范
-    领军 龙头 外资 内资 民营 国有 国资 大 小 新 高 双创 科创 要素 资源 体系 机制 政策 项目 专题 系列 综合性 区域 区域性
+    领军 龙头 外资 内资 民营 国有 国资 大 小 新 高 双创 国内 海外 境外 国外 海内外 国内外 优质 单个 合作 范围
+    知识产权 融资 质押 类 三大 互联网 治理 装置 园区 法律 证券 机构 公司 上市 跨国 商业 贴现 用人 业务
+    骨干 头部 知名 行业 重点 大型 成员 协作 意向 实际 兑现 使用 综合 国际化 一流 分 试点 科创 要素 资源 体系 机制 政策 项目 专题 系列 综合性 区域 区域性
     行业 领域 平台 中心 网络 服务业 交易 转移 对接 供需 运营 实训 培训 特色 品牌 优质 高端 前沿
     高水平 高质量 一站式 全链条 全方位 多层次 社会化 主体 载体 机构 组织 单位 部门 企业家 人才
     团队 产品 工作 活动 开放式创新 创新型 研究 应用型 集成 配套 公益 公益性 投资 融资 股权 债权
     保险 信贷 贷款 担保 财政 税收 资金 专项 科学 学科 院所 高校 大学 学院""".split()
 )
 
+_PLACE_WORDS = frozenset("海外 海内外 国内外 国内 境外 国外 全球 美 中美 中外 以色列 欧洲 长三角 上海".split())
+
 _SPECIFIC_MARKERS = ("国家", "中国", "全国", "上海", "长三角", "浦江", "张江", "临港", "国务院")
 
 _LEADING_TRIM = re.compile(
-    r"(?:[一二三四五六七八九十两几]+[大类个项家]|第\s*[0-9一二三四五六七八九十]+\s*[届期批]|20\d\d\s*年?|[0-9]+\s*个|新一轮|首届|本届)"
+    r"(?:[一二三四五六七八九十两几]+[大类个项家]+|第\s*[0-9一二三四五六七八九十]+\s*[届期批]|20\d\d\s*年?|[0-9]+\s*个|新一轮|首届|本届)"
 )
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
@@ -195,6 +199,11 @@ class _LexiconScanner:
             start, stop = index[s], index[end] + 1
             if _cuts_latin(text, start, stop):
                 continue
+            surface = text[start:stop]  # keep quote marks balanced: “双一流”建设
+            if surface.count("”") > surface.count("“") and text[start - 1 : start] == "“":
+                start -= 1
+            elif surface.count("“") > surface.count("”") and text[stop : stop + 1] == "”":
+                stop += 1
             found.append(_Cand(start, stop, etype, "lexicon", label, priority=10))
         return found
 
@@ -267,15 +276,19 @@ def _specific(prefix: str, tokens: list[str], etype: str, suffix: str) -> bool:
     core = [t for t in tokens if t.strip()]
     if not core:
         return False
+    if etype == "Agency" and len(prefix) == 1:
+        return prefix in "市区省县镇"  # 区科委, not 我委 / 本委
+    weak = suffix in ("中心", "创新中心", "科学中心", "项目", "资金")
+    if weak:  # a place alone does not make 国际科创中心 or 海外项目 a name
+        core = [t for t in core if not any(t.startswith(m) for m in _SPECIFIC_MARKERS) and t not in _PLACE_WORDS]
+        return any(not _generic(t) and not re.fullmatch(r"[0-9]+", t) for t in core)
     if any(prefix.startswith(m) or m in prefix for m in _SPECIFIC_MARKERS):
         return True
     if re.search(r"[A-Za-z]", prefix):
         return True
     if any(not _generic(t) and not re.fullmatch(r"[0-9]+", t) for t in core):
         return len(prefix) >= (1 if etype in ("Organization", "Agency") else 2)
-    # all-generic prefixes: strong suffixes still make names (创新挑战赛, 科技创新计划)
-    if etype == "Event" and suffix in ("挑战赛", "大赛", "大会", "博览会", "交易会"):
-        return len(prefix) >= 2
+    # all-generic prefixes: program suffixes still make names (科技创新计划)
     if etype == "Program" and suffix in ("计划", "工程", "资金", "试点", "专项") and len(prefix) >= 4:
         return True
     return False
@@ -469,7 +482,8 @@ def _persons(text: str, addressees: Sequence[str]) -> Iterable[_Cand]:
 
 _LIST_TAIL = re.compile(
     r"(?:等)?\s*(?:近|约|超过|超|逾)?\s*[0-9一二三四五六七八九十百千]*\s*(?:余|多)?\s*[家个所]?\s*(?:一批)?"
-    rf"[{_CJK}]{{0,6}}?(?P<head>大企业|企业|公司|集团|机构|高校|大学|银行|院所|单位)"
+    r"(?:行业|知名|重点|龙头|领军|头部|优质)?(?:领军|龙头)?"
+    r"(?P<head>大企业|企业|公司|集团|高校|大学|银行|院所)"
 )
 _LIST_TYPES = {"高校": "University", "大学": "University", "银行": "Bank", "院所": "ResearchInstitute"}
 
@@ -509,7 +523,9 @@ def _list_members(text: str, tokens: Sequence[tuple[int, int]]) -> Iterable[_Can
             continue
         for s0, e0 in items:
             name = text[s0:e0]
-            if _generic(name) or suffix_type(name) in ("Agency", "Place", "Event", "Program"):
+            sfx = next((x for x, _ in _SUFFIX_LIST if name.endswith(x)), "")
+            head = name[: len(name) - len(sfx)]
+            if _generic(name) or not head or _generic(head) or suffix_type(name) in ("Agency", "Place", "Event", "Program"):
                 continue
             yield _Cand(s0, e0, _refine(suffix_type(name) or etype, name, ""), "pattern:list-member")
 
@@ -527,7 +543,7 @@ def find_pattern_mentions(
     return out
 
 
-def select_mentions(cands: Iterable[_Cand]) -> list[_Cand]:
+def select_mentions(cands: Iterable[_Cand], text: str = "") -> list[_Cand]:
     """Non-overlapping spans: longest first, then by priority (titles > lexicon > patterns).
 
     A pattern name that only prepends words to a known name (研究 + 上海市科学技术委员会)
@@ -538,7 +554,7 @@ def select_mentions(cands: Iterable[_Cand]) -> list[_Cand]:
     by_end: dict[int, list[_Cand]] = {}
     for c in known:
         by_end.setdefault(c.end, []).append(c)
-    cands = [c for c in cands if not _prepends_words(c, by_end.get(c.end, ()), known)]
+    cands = [c for c in cands if not _prepends_words(c, by_end.get(c.end, ()), known, text)]
     chosen: list[_Cand] = []
     taken: list[tuple[int, int]] = []
     for c in sorted(cands, key=lambda c: (-(c.end - c.start), -c.priority, c.start, c.type)):
@@ -549,11 +565,13 @@ def select_mentions(cands: Iterable[_Cand]) -> list[_Cand]:
     return sorted(chosen, key=lambda c: (c.start, c.end))
 
 
-def _prepends_words(c: _Cand, same_end: Iterable[_Cand], known: Sequence[_Cand]) -> bool:
+def _prepends_words(c: _Cand, same_end: Iterable[_Cand], known: Sequence[_Cand], text: str) -> bool:
     if c.rule == "lexicon" or not c.rule.startswith("pattern:suffix"):
         return False
     for k in same_end:
         if k.start > c.start:
+            if re.search(r"[类型]$", text[c.start : k.start]):
+                return False  # a subtype: 技术服务类科技创新券
             return not any(x.start == c.start and x.end <= k.start for x in known)
     return False
 
@@ -579,7 +597,7 @@ class MentionFinder:
         cands.extend(find_pattern_mentions(text, tokens, addressees=addressees))
         mentions = []
         spans = []
-        for c in select_mentions(cands):
+        for c in select_mentions(cands, text):
             if not c.type:
                 continue  # a blocked phrase
             surface = text[c.start : c.end]

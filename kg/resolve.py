@@ -112,7 +112,9 @@ def _declared_aliases(doc: Document, mentions: Sequence[Mention]) -> list[tuple[
         par = _PAREN_ALIAS.match(tail)
         if par:
             alias = par.group(1).strip()
-            if _looks_like_short_form(alias, m.text):
+            inner = [x for x in mentions if x.start == m.end + par.start(1) and x.end == m.end + par.end(1)]
+            same_kind = bool(inner) and base_type(inner[0].type) == base_type(m.type)
+            if same_kind or _looks_like_short_form(alias, m.text):
                 out.append((m.text, alias, m.end + par.start(1), m.end + par.end(1)))
     return out
 
