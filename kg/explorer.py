@@ -375,7 +375,7 @@ def render_html(index: dict[str, Any], *, title: str = DEFAULT_TITLE, degrees: d
         ),
         "VIS_CSS": vis_css,
         "APP_CSS": (_ASSETS / "explorer.css").read_text(encoding="utf-8"),
-        "VIS_JS": vis_js.replace("</script", "<\\/script"),
+        "VIS_JS": re.sub(r"//# sourceMappingURL=\S*", "", vis_js).replace("</script", "<\\/script"),
         "APP_JS": (_ASSETS / "explorer.js").read_text(encoding="utf-8"),
         "DATA": _script_json(data),
         "VIS": _script_json({"nodes": vis_nodes, "edges": vis_edges, "options": options}),
