@@ -1,0 +1,311 @@
+"""The resolved corpus as RDF (rdflib) and as the prepared ``graph.json`` index.
+
+One function mints every IRI (:func:`iri`). Typed edges are plain triples;
+each piece of evidence for an edge is a reified ``stikg:Assertion`` with its
+source document, sentence, offsets, rule and confidence; observations are
+``stikg:Observation`` nodes with the same provenance. The conventions are
+written down in ``docs/ARCHITECTURE.md``.
+
+Example
+-------
+>>> from kg.pipeline import build_corpus          # doctest: +SKIP
+>>> g = to_rdf(build_corpus(["seeds"]).corpus)    # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections import defaultdict
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote
+
+from kg.model import Corpus, Document
+
+if TYPE_CHECKING:
+    from rdflib import Dataset, Graph
+
+__all__ = [
+    "STIKG",
+    "RES",
+    "iri",
+    "entity_iri",
+    "doc_iri",
+    "to_quads",
+    "to_rdf",
+    "to_dataset",
+    "write_nquads",
+    "to_index",
+    "PREFIXES",
+]
+
+STIKG = "https://w3id.org/stikg/ontology#"
+RES = "https://w3id.org/stikg/resource/"
+
+PREFIXES = {
+    "stikg": STIKG,
+    "res": RES,
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "dcterms": "http://purl.org/dc/terms/",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
+}
+
+_BASE = {
+    "LoanProduct": "Program", "Voucher": "Program", "TalentProgram": "Program",
+    "FundingProgram": "Program", "University": "Organization", "Enterprise": "Organization",
+    "Bank": "Organization", "ResearchInstitute": "Organization", "Association": "Organization",
+    "Exchange": "Platform",
+}
+_NAME_STRIP = re.compile(r"[\s《》〈〉“”\"'‘’「」『』]")
+
+
+def iri(kind: str, name: str) -> str:
+    """The IRI of a resource: ``res:{kind}/{name}``, Chinese kept, unsafe characters escaped.
+
+    >>> iri("Agency", "上海市科学技术委员会")
+    'https://w3id.org/stikg/resource/Agency/上海市科学技术委员会'
+    """
+    name = _NAME_STRIP.sub("", unicodedata.normalize("NFKC", name))
+    safe = "".join(ch if ord(ch) > 127 else quote(ch, safe="-._~()!$&*+,;=:@") for ch in name)
+    return f"{RES}{kind}/{safe}"
+
+
+def entity_iri(label: str, etype: str) -> str:
+    """The IRI of an entity: its base type and canonical label."""
+    return iri(_BASE.get(etype, etype), label)
+
+
+def doc_iri(doc_id: str) -> str:
+    return iri("doc", doc_id)
+
+
+def _hash(*parts: object) -> str:
+    return hashlib.sha1("\x1f".join(map(str, parts)).encode("utf-8")).hexdigest()[:16]
+
+
+# Quads are plain tuples of N-Triples terms, so serialising them is a sort and a join.
+Quad = tuple[str, str, str, str]
+
+
+def _u(x: str) -> str:
+    return f"<{x}>"
+
+
+def _lit(value: str, lang: str | None = None, dtype: str | None = None) -> str:
+    esc = (
+        value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+    )
+    if lang:
+        return f'"{esc}"@{lang}'
+    if dtype:
+        return f'"{esc}"^^<{PREFIXES["xsd"]}{dtype}>'
+    return f'"{esc}"'
+
+
+def _num(value: float) -> str:
+    text = repr(float(value))
+    if "e" in text or "E" in text:
+        text = f"{value:.10f}".rstrip("0")
+    if text.endswith(".0"):
+        text = text[:-2] + ".0"
+    return _lit(text, dtype="decimal")
+
+
+def _int(value: int) -> str:
+    return _lit(str(int(value)), dtype="integer")
+
+
+def to_quads(corpus: Corpus) -> list[Quad]:
+    """The whole graph as sorted, de-duplicated N-Quads terms.
+
+    Graph names: ``res:graph/{doc id}`` for what a document states,
+    ``res:graph/entities`` for entity descriptions.
+    """
+    rdf, rdfs, skos, prov, dct = (PREFIXES[k] for k in ("rdf", "rdfs", "skos", "prov", "dcterms"))
+    ent_graph = _u(iri("graph", "entities"))
+    by_key = {e.key: e for e in corpus.entities}
+    eiri = {e.key: entity_iri(e.label, e.type) for e in corpus.entities}
+    quads: set[Quad] = set()
+
+    def add(s: str, p: str, o: str, g: str) -> None:
+        quads.add((s, p, o, g))
+
+    docs = {d.id: d for d in corpus.documents}
+    for d in corpus.documents:
+        g = _u(iri("graph", d.id))
+        s = _u(doc_iri(d.id))
+        add(s, _u(rdf + "type"), _u(STIKG + "SourceDocument"), g)
+        add(s, _u(rdf + "type"), _u(prov + "Entity"), g)
+        add(s, _u(dct + "source"), _lit(_basename(d.path)), g)
+        add(s, _u(rdfs + "label"), _lit(d.meta.number or d.meta.title or d.id, "zh"), g)
+        if d.sha256:
+            add(s, _u(STIKG + "sha256"), _lit(d.sha256), g)
+        m = d.meta
+        if m.number:
+            add(s, _u(dct + "identifier"), _lit(m.number), g)
+        if m.date:
+            add(s, _u(dct + "date"), _lit(m.date, dtype="date"), g)
+        if m.year:
+            add(s, _u(STIKG + "year"), _int(m.year), g)
+        if m.title:
+            add(s, _u(dct + "title"), _lit(m.title, "zh"), g)
+        if m.proposal_number:
+            add(s, _u(STIKG + "proposalNumber"), _lit(m.proposal_number), g)
+        if m.session:
+            add(s, _u(STIKG + "session"), _lit(m.session, "zh"), g)
+        for a in m.addressees:
+            add(s, _u(STIKG + "addressee"), _lit(a, "zh"), g)
+        if m.agency:
+            creator = next((e for e in corpus.entities if m.agency in (e.label, *e.aliases)), None)
+            if creator is not None:
+                add(s, _u(dct + "creator"), _u(eiri[creator.key]), g)
+            else:
+                add(s, _u(STIKG + "issuingAgency"), _lit(m.agency, "zh"), g)
+
+    for e in corpus.entities:
+        s = _u(eiri[e.key])
+        add(s, _u(rdf + "type"), _u(STIKG + e.type), ent_graph)
+        add(s, _u(skos + "prefLabel"), _lit(e.label, "zh"), ent_graph)
+        add(s, _u(rdfs + "label"), _lit(e.label, "zh"), ent_graph)
+        for a in e.aliases:
+            add(s, _u(skos + "altLabel"), _lit(a, "zh"), ent_graph)
+        for doc_id in sorted({d for d, _, _ in e.mentions}):
+            g = _u(iri("graph", doc_id))
+            add(s, _u(STIKG + "mentionedIn"), _u(doc_iri(doc_id)), g)
+            add(s, _u(prov + "wasDerivedFrom"), _u(doc_iri(doc_id)), g)
+
+    for r in corpus.relations:
+        if r.head not in by_key or r.tail not in by_key:
+            continue
+        g = _u(iri("graph", r.evidence.doc))
+        h, t, p = _u(eiri[r.head]), _u(eiri[r.tail]), _u(STIKG + r.relation)
+        add(h, p, t, g)
+        st = _u(iri("statement", _hash(r.head, r.relation, r.tail, r.evidence.doc, r.evidence.start, r.evidence.end)))
+        add(st, _u(rdf + "type"), _u(STIKG + "Assertion"), g)
+        add(st, _u(rdf + "type"), _u(rdf + "Statement"), g)
+        add(st, _u(rdf + "subject"), h, g)
+        add(st, _u(rdf + "predicate"), p, g)
+        add(st, _u(rdf + "object"), t, g)
+        _provenance(add, st, r.evidence, r.rule, g)
+        add(st, _u(STIKG + "confidence"), _num(r.confidence), g)
+
+    for o in corpus.observations:
+        if o.subject not in by_key:
+            continue
+        g = _u(iri("graph", o.evidence.doc))
+        ob = _u(iri("observation", _hash(o.subject, o.measure, o.value, o.unit, o.year, o.evidence.doc, o.evidence.start)))
+        subj = _u(eiri[o.subject])
+        add(ob, _u(rdf + "type"), _u(STIKG + "Observation"), g)
+        add(ob, _u(STIKG + "subject"), subj, g)
+        add(subj, _u(STIKG + "hasObservation"), ob, g)
+        add(ob, _u(STIKG + "measure"), _lit(o.measure, "zh"), g)
+        add(ob, _u(STIKG + "value"), _num(o.value), g)
+        add(ob, _u(STIKG + "unit"), _lit(o.unit), g)
+        if o.year is not None:
+            add(ob, _u(STIKG + "year"), _int(o.year), g)
+        if o.qualifier:
+            add(ob, _u(STIKG + "qualifier"), _lit(o.qualifier, "zh"), g)
+        _provenance(add, ob, o.evidence, o.rule, g)
+    del docs
+    return sorted(quads)
+
+
+def _provenance(add: Any, node: str, ev: Any, rule: str, g: str) -> None:
+    add(node, _u(PREFIXES["prov"] + "wasDerivedFrom"), _u(doc_iri(ev.doc)), g)
+    add(node, _u(STIKG + "evidenceText"), _lit(ev.text, "zh"), g)
+    add(node, _u(STIKG + "startOffset"), _int(ev.start), g)
+    add(node, _u(STIKG + "endOffset"), _int(ev.end), g)
+    add(node, _u(STIKG + "rule"), _lit(rule), g)
+
+
+def _basename(path: str) -> str:
+    return path.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def write_nquads(quads: list[Quad], fh: Any) -> None:
+    """Write quads as N-Quads, one sorted line each."""
+    for s, p, o, g in quads:
+        fh.write(f"{s} {p} {o} {g} .\n")
+
+
+def to_dataset(quads: list[Quad]) -> Dataset:
+    """An rdflib Dataset with one named graph per source document."""
+    from rdflib import Dataset
+
+    ds = Dataset()
+    text = "".join(f"{s} {p} {o} {g} .\n" for s, p, o, g in quads)
+    ds.parse(data=text, format="nquads")
+    return ds
+
+
+def to_rdf(quads: list[Quad]) -> Graph:
+    """An rdflib Graph of all triples (graph names dropped), with the stikg prefixes bound."""
+    from rdflib import Graph
+
+    g = Graph()
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns)
+    text = "".join(f"{s} {p} {o} .\n" for s, p, o, _ in quads)
+    g.parse(data=text, format="nt")
+    return g
+
+
+def to_index(corpus: Corpus) -> dict[str, Any]:
+    """The prepared index (``graph.json``) that ``kg connect``, ``kg show`` and the explorer load."""
+    eiri = {e.key: entity_iri(e.label, e.type) for e in corpus.entities}
+    obs: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for o in corpus.observations:
+        if o.subject in eiri:
+            obs[o.subject].append(
+                {
+                    "measure": o.measure, "value": o.value, "unit": o.unit, "year": o.year,
+                    "qualifier": o.qualifier,
+                    "evidence": {"doc": o.evidence.doc, "start": o.evidence.start, "end": o.evidence.end, "text": o.evidence.text},
+                }
+            )
+    edges: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+    for r in corpus.relations:
+        if r.head in eiri and r.tail in eiri:
+            ev = {
+                "doc": r.evidence.doc, "start": r.evidence.start, "end": r.evidence.end,
+                "text": r.evidence.text, "rule": r.rule, "confidence": r.confidence,
+            }
+            bucket = edges[(eiri[r.head], r.relation, eiri[r.tail])]
+            if ev not in bucket:
+                bucket.append(ev)
+    return {
+        "version": 1,
+        "documents": {d.id: _doc_json(d) for d in sorted(corpus.documents, key=lambda d: d.id)},
+        "nodes": [
+            {
+                "id": eiri[e.key],
+                "label": e.label,
+                "type": e.type,
+                "aliases": list(e.aliases),
+                "docs": sorted({d for d, _, _ in e.mentions}),
+                "observations": sorted(
+                    obs.get(e.key, []),
+                    key=lambda x: (x["year"] or 0, x["measure"], x["value"], x["evidence"]["doc"], x["evidence"]["start"]),
+                ),
+            }
+            for e in sorted(corpus.entities, key=lambda e: eiri[e.key])
+        ],
+        "edges": [
+            {"source": s, "target": t, "relation": rel, "evidence": sorted(ev, key=lambda x: (x["doc"], x["start"]))}
+            for (s, rel, t), ev in sorted(edges.items())
+        ],
+    }
+
+
+def _doc_json(d: Document) -> dict[str, Any]:
+    m = d.meta
+    return {
+        "path": _basename(d.path), "number": m.number, "date": m.date, "year": m.year, "title": m.title,
+        "agency": m.agency, "addressees": list(m.addressees), "session": m.session,
+        "proposal_number": m.proposal_number,
+    }

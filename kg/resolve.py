@@ -1,0 +1,312 @@
+"""Resolution: mentions → one entity per real thing, within a document and across documents.
+
+Names are grouped when they are the same after normalisation (NFKC, no spaces,
+quote marks or list punctuation), when the lexicon says they are one thing
+(市科委 ↔ 上海市科学技术委员会), when the text declares an alias
+(``（以下简称“东部中心”）``, ``X（Y）``), when one is the other without its place
+prefix (技术交易所 ↔ 上海技术交易所), or when one is the other with a middle part
+left out (InnoMatch平台 ↔ InnoMatch全球技术供需对接平台).
+
+Keys are derived from names only, so the same entity gets the same key — and
+IRI — in every build.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+
+from kg.model import Document, Entity, Mention
+
+__all__ = [
+    "name_key",
+    "base_type",
+    "resolve_document",
+    "resolve_corpus",
+]
+
+_SUBCLASS_OF = {
+    "LoanProduct": "Program",
+    "Voucher": "Program",
+    "TalentProgram": "Program",
+    "FundingProgram": "Program",
+    "University": "Organization",
+    "Enterprise": "Organization",
+    "Bank": "Organization",
+    "ResearchInstitute": "Organization",
+    "Association": "Organization",
+    "Exchange": "Platform",
+}
+
+_KEY_STRIP = re.compile(r"[\s《》〈〉“”\"'‘’「」『』,，、·:：]")
+_ALIAS_DECL = re.compile(
+    r"^\s*[（(]\s*(?:以下)?(?:简称|下称|简称为)\s*[：:]?\s*[“\"]?([^”\"）)，,]{1,16})[”\"]?\s*[）)]"
+)
+_PAREN_ALIAS = re.compile(r"^[（(]([^（）()，。、\n]{2,20})[）)]")
+_PLACE_PREFIXES = ("上海市", "上海", "国家", "中国", "长三角", "全国")
+_ORDINAL = re.compile(r"^(?:第\s*[0-9一二三四五六七八九十]+\s*届|20\d\d\s*年?)\s*")
+
+
+def base_type(etype: str) -> str:
+    """Map a subclass (LoanProduct) to its SPEC base type (Program)."""
+    return _SUBCLASS_OF.get(etype, etype)
+
+
+def name_key(name: str) -> str:
+    """The form under which two names count as the same name.
+
+    >>> name_key("《技术转移，技术评价规范》") == name_key("技术转移,技术评价规范")
+    True
+    """
+    return _KEY_STRIP.sub("", unicodedata.normalize("NFKC", name)).lower()
+
+
+class _Groups:
+    """Union-find over name keys."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            # the smaller key becomes the root: deterministic whatever the order of calls
+            lo, hi = sorted((ra, rb))
+            self.parent[hi] = lo
+
+
+def _abbreviates(short: str, long: str) -> bool:
+    """``short`` is ``long`` without a middle part: 长三角创新挑战赛 ↔ 长三角国际创新挑战赛."""
+    if len(short) >= len(long) or len(short) < 4:
+        return False
+    for p in range(2, len(short) - 1):
+        if long.startswith(short[:p]) and long.endswith(short[p:]) and len(short) - p >= 2:
+            return True
+    return False
+
+
+def _tail_alias(short: str, long: str) -> bool:
+    """``short`` is ``long`` without its place prefix: 技术交易所 ↔ 上海技术交易所."""
+    return len(short) >= 4 and any(long == p + short for p in _PLACE_PREFIXES)
+
+
+def _declared_aliases(doc: Document, mentions: Sequence[Mention]) -> list[tuple[str, str, int, int]]:
+    """Aliases the text declares right after a mention: ``（以下简称“X”）`` and ``X（Y）``."""
+    out = []
+    for m in mentions:
+        tail = doc.clean[m.end : m.end + 40]
+        decl = _ALIAS_DECL.match(tail)
+        if decl:
+            alias = decl.group(1).strip()
+            out.append((m.text, alias, m.end + decl.start(1), m.end + decl.end(1)))
+            continue
+        par = _PAREN_ALIAS.match(tail)
+        if par:
+            alias = par.group(1).strip()
+            if _looks_like_short_form(alias, m.text):
+                out.append((m.text, alias, m.end + par.start(1), m.end + par.end(1)))
+    return out
+
+
+def _looks_like_short_form(alias: str, name: str) -> bool:
+    a, n = name_key(alias), name_key(name)
+    if not a or a == n or len(a) >= len(n) or re.fullmatch(r"[0-9一-九十]+", a):
+        return False
+    if re.fullmatch(r"[a-z0-9]+", a):
+        return True
+    it = iter(n)
+    return all(ch in it for ch in a) and a[0] == n[0] or n.endswith(a)
+
+
+def resolve_document(
+    doc: Document, mentions: Sequence[Mention]
+) -> tuple[list[Entity], list[Mention], list[str]]:
+    """Group a document's mentions into entities.
+
+    Returns ``(entities, mentions, keys)``: the entities (label = the fullest
+    name in the document, aliases = the other names used), the mentions
+    (those given plus occurrences of declared and short-form aliases) and, for
+    each mention, the key of its entity.
+    """
+    mentions = list(mentions)
+    groups = _Groups()
+    canonical: dict[str, str] = {}
+    for m in mentions:
+        k = name_key(_ORDINAL.sub("", m.text) or m.text)
+        groups.find(k)
+        if m.canonical:
+            ck = name_key(m.canonical)
+            groups.union(k, ck)
+            canonical[groups.find(k)] = m.canonical
+    types: dict[str, str] = {name_key(m.text): m.type for m in mentions}
+
+    # aliases declared in the text: 国家技术转移东部中心（以下简称“东部中心”）
+    extra: list[Mention] = []
+    for name, alias, s, e in _declared_aliases(doc, mentions):
+        groups.union(name_key(name), name_key(alias))
+        types.setdefault(name_key(alias), types.get(name_key(name), "Organization"))
+        extra.append(_mention_like(doc, s, e, types[name_key(name)], "alias:declared"))
+
+    # short forms: without place prefix, or without a middle part
+    keys = sorted({name_key(_ORDINAL.sub("", m.text) or m.text) for m in mentions})
+    by_len = sorted(keys, key=lambda k: (-len(k), k))
+    for short in keys:
+        for long in by_len:
+            if len(long) <= len(short):
+                break
+            if base_type(types.get(short, "")) != base_type(types.get(long, "")):
+                continue
+            if _abbreviates(short, long) or _tail_alias(short, long):
+                groups.union(short, long)
+                break
+
+    # occurrences of a long name's tail that nothing else found: 技术交易所
+    taken = [(m.start, m.end) for m in mentions + extra]
+    for m in list(mentions):
+        if m.rule == "lexicon" and m.canonical and m.canonical != m.text:
+            continue
+        for p in _PLACE_PREFIXES:
+            if m.text.startswith(p) and len(m.text) - len(p) >= 4:
+                tail = m.text[len(p) :]
+                for hit in re.finditer(re.escape(tail), doc.clean):
+                    s, e = hit.start(), hit.end()
+                    if any(s < te and ts < e for ts, te in taken):
+                        continue
+                    extra.append(_mention_like(doc, s, e, m.type, "alias:short-form"))
+                    taken.append((s, e))
+                    groups.union(name_key(tail), name_key(m.text))
+                break
+    mentions = sorted(mentions + extra, key=lambda m: (m.start, m.end))
+
+    members: dict[str, list[Mention]] = defaultdict(list)
+    for m in mentions:
+        members[groups.find(name_key(_ORDINAL.sub("", m.text) or m.text))].append(m)
+
+    entities: list[Entity] = []
+    key_of_root: dict[str, str] = {}
+    for root, ms in members.items():
+        canon = canonical.get(root)
+        label = _label(ms, canon)
+        etype = _vote_type(ms)
+        key = entity_key(canon or label)
+        key_of_root[root] = key
+        aliases = _aliases(label, ms, canon)
+        entities.append(
+            Entity(
+                key=key,
+                label=label,
+                type=etype,
+                aliases=aliases,
+                mentions=[(doc.id, *doc.to_original(m.start, m.end)) for m in ms],
+            )
+        )
+    entities = _merge_same_key(entities)
+    entities.sort(key=lambda e: (min((s for _, s, _ in e.mentions), default=0), e.key))
+    mkeys = [key_of_root[groups.find(name_key(_ORDINAL.sub("", m.text) or m.text))] for m in mentions]
+    return entities, mentions, mkeys
+
+
+def _mention_like(doc: Document, start: int, end: int, etype: str, rule: str) -> Mention:
+    return Mention(doc.id, start, end, doc.clean[start:end], etype, rule)
+
+
+def _display(name: str) -> str:
+    """A name as shown: spaces around CJK collapsed (``InnoMatch 平台`` stays)."""
+    name = re.sub(r"\s+", " ", name.strip())
+    return re.sub(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])", "", name)
+
+
+def _label(ms: Sequence[Mention], canon: str | None) -> str:
+    names = [_display(m.text) for m in ms if m.rule != "alias:short-form"] or [_display(m.text) for m in ms]
+    if canon and any(name_key(n) == name_key(canon) for n in names):
+        return canon
+    return max(names, key=lambda n: (len(name_key(n)), n.startswith("《"), n))
+
+
+def _aliases(label: str, ms: Sequence[Mention], canon: str | None) -> list[str]:
+    seen = {name_key(label)}
+    out = []
+    for n in sorted({_display(m.text) for m in ms} | ({canon} if canon else set())):
+        k = name_key(n)
+        if k not in seen:
+            seen.add(k)
+            out.append(n)
+    return out
+
+
+def _vote_type(ms: Sequence[Mention]) -> str:
+    """Lexicon types win; otherwise the type of the longest mention, then the most frequent."""
+    lex = [m.type for m in ms if m.rule == "lexicon"]
+    if lex:
+        return Counter(lex).most_common(1)[0][0]
+    ranked = sorted(ms, key=lambda m: (-(m.end - m.start), m.rule.startswith("alias")))
+    return ranked[0].type
+
+
+def entity_key(name: str) -> str:
+    """The stable key of an entity: its normalised canonical name."""
+    return name_key(name)
+
+
+def _merge_same_key(entities: Iterable[Entity]) -> list[Entity]:
+    by_key: dict[str, Entity] = {}
+    for e in entities:
+        if e.key in by_key:
+            prev = by_key[e.key]
+            prev.mentions.extend(e.mentions)
+            for a in [e.label, *e.aliases]:
+                if name_key(a) != name_key(prev.label) and a not in prev.aliases:
+                    prev.aliases.append(a)
+        else:
+            by_key[e.key] = e
+    return list(by_key.values())
+
+
+def resolve_corpus(per_doc: Sequence[Sequence[Entity]]) -> tuple[list[Entity], dict[str, str]]:
+    """Merge the entities of many documents: one entity per real thing.
+
+    Entities that share any name (after :func:`name_key`) become one; its label
+    is the lexicon's canonical name when there is one, else the longest name,
+    its type the most frequent. Returns the merged entities (sorted by key)
+    and a map from each document-level key to the merged key.
+    """
+    groups = _Groups()
+    for ents in per_doc:
+        for e in ents:
+            groups.find(e.key)
+            for n in [e.label, *e.aliases]:
+                groups.union(e.key, name_key(n))
+    members: dict[str, list[Entity]] = defaultdict(list)
+    for ents in per_doc:
+        for e in ents:
+            members[groups.find(e.key)].append(e)
+    merged: list[Entity] = []
+    remap: dict[str, str] = {}
+    for _root, es in sorted(members.items()):
+        keys = Counter(e.key for e in es)
+        key = sorted(keys, key=lambda k: (-keys[k], -len(k), k))[0]
+        labels = [e.label for e in es]
+        exact = [n for n in labels if name_key(n) == key]
+        label = max(exact or labels, key=lambda n: (n.startswith("《"), len(n), n))
+        types = Counter(e.type for e in es)
+        etype = sorted(types.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+        aliases = sorted({n for e in es for n in [e.label, *e.aliases]} - {label}, key=lambda n: (len(n), n))
+        aliases = [a for a in aliases if name_key(a) != name_key(label)]
+        dedup: dict[str, str] = {}
+        for a in aliases:
+            dedup.setdefault(name_key(a), a)
+        mentions = sorted({m for e in es for m in e.mentions})
+        merged.append(Entity(key=key, label=label, type=etype, aliases=list(dedup.values()), mentions=mentions))
+        for e in es:
+            remap[e.key] = key
+    merged.sort(key=lambda e: e.key)
+    return merged, remap
