@@ -284,7 +284,7 @@ def _vis_network(data: dict[str, Any]) -> tuple[list[dict], list[dict], dict[str
             "arrows": {"to": {"enabled": not rel["symmetric"]}},
         }
         if nth and not large:
-            options["smooth"] = {"type": "curvedCW", "roundness": 0.15 * nth}
+            options["smooth"] = {"type": "curvedCW", "roundness": 0.3 * nth}
         net.edges.append(Edge(edge["s"], edge["t"], directed=True, **options).options)
     net.options = _options(large)
     nodes, edges, _heading, _h, _w, options = net.get_network_data()
