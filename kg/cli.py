@@ -84,9 +84,464 @@ def cli() -> None:
     """
 
 
+# --- building the graph (issue 2) ---
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--out", "out_dir", default=DEFAULT_GRAPH, show_default=True, type=click.Path(), help="Output directory.")
+@click.option("--strict", is_flag=True, help="Fail on the first document that cannot be read (default: report and skip it).")
+@click.option("--no-validate", is_flag=True, help="Skip SHACL validation of the built graph.")
+@format_option("text", "json")
+@handle_errors
+def build(paths: tuple[str, ...], out_dir: str, strict: bool, no_validate: bool, fmt: str) -> None:
+    """Build the graph from documents (default: seeds/) into --out (default: build/).
+
+    \b
+    Writes stikg.ttl, stikg.nq (one named graph per document), graph.json and
+    extraction.jsonl, validates the graph against ontology/shapes.ttl and
+    prints a summary.
+    \b
+    Example:
+      kg build seeds/ --out build/
+    """
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from kg.documents import iter_paths
+    from kg.pipeline import build as run_build
+
+    paths = paths or ("seeds",)
+    err = Console(stderr=True)
+    total = len(iter_paths(paths))
+    with Progress(
+        TextColumn("[bold]extracting"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+        console=err, transient=True, disable=fmt == "json" or not err.is_terminal,
+    ) as bar:
+        task = bar.add_task("", total=total)
+
+        def step(path: str) -> None:
+            bar.update(task, advance=1, description=path.rsplit("/", 1)[-1])
+
+        result = run_build(paths, out_dir, strict=strict, validate=not no_validate, progress=step)
+    summary = result.summary()
+    summary["out"] = str(result.out_dir)
+    summary["failures"] = [{"path": f.path, "message": f.message} for f in result.failures]
+    summary["violation_messages"] = [str(v) for v in result.violations[:50]]
+    if fmt == "json":
+        echo_json(summary)
+        return
+    for f in result.failures:
+        click.echo(f"skipped {f.path}: {f.message}", err=True)
+    _print_summary(summary)
+    for v in result.violations[:20]:
+        click.echo(f"SHACL: {v}", err=True)
+    if result.violations:
+        click.echo(f"{len(result.violations)} SHACL violation(s); see `kg validate`.", err=True)
+    click.echo(f"Wrote {', '.join(str(p) for p in result.files)}")
+
+
+def _print_summary(summary: dict[str, Any]) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from kg.model import RELATION_LABELS, TYPE_LABELS
+
+    console = Console()
+    table = Table(title="stikg graph", show_header=True, header_style="bold")
+    table.add_column("what")
+    table.add_column("count", justify="right")
+    table.add_row("documents", str(summary["documents"]))
+    table.add_row("entities", str(summary["entities"]))
+    for t, n in summary["by_type"].items():
+        zh = TYPE_LABELS.get(t, (t, t))[0]
+        table.add_row(f"  {t} {zh}", str(n))
+    table.add_row("relations", str(summary["relations"]))
+    for r, n in summary["by_relation"].items():
+        zh = RELATION_LABELS.get(r, (r, r))[0]
+        table.add_row(f"  {r} {zh}", str(n))
+    table.add_row("observations", str(summary["observations"]))
+    console.print(table)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@format_option("json", "ttl")
+@handle_errors
+def extract(files: tuple[str, ...], fmt: str) -> None:
+    """Extract entities, relations and observations from FILES (no cross-document resolution).
+
+    \b
+    --format json prints the SPEC extraction JSON, one line per document;
+    --format ttl prints the same as Turtle.
+    \b
+    Example:
+      kg extract seeds/*.txt --format json > pred.jsonl
+    """
+    from kg.documents import iter_paths, read_document
+    from kg.pipeline import extract_document
+
+    docs = [read_document(p) for p in iter_paths(files)]
+    extractions = [extract_document(d) for d in docs]
+    if fmt == "json":
+        for x in extractions:
+            click.echo(json.dumps(x.to_json(), ensure_ascii=False, sort_keys=True))
+        return
+    from kg.graph import to_quads, to_rdf
+    from kg.pipeline import _merge
+
+    click.echo(to_rdf(to_quads(_merge(extractions))).serialize(format="turtle"), nl=False)
+
+
+@cli.command()
+@graph_option
+@format_option("text", "json")
+@handle_errors
+def stats(graph_dir: str, fmt: str) -> None:
+    """Counts of the built graph: entities by type, relations by name, observations.
+
+    \b
+    Example:
+      kg stats --graph build/
+    """
+    from kg.graph import index_summary, load_index
+
+    summary = index_summary(load_index(graph_dir))
+    if fmt == "json":
+        echo_json(summary)
+    else:
+        _print_summary(summary)
+
+
+@cli.command()
+@graph_option
+@format_option("text", "json")
+@handle_errors
+def validate(graph_dir: str, fmt: str) -> None:
+    """Validate the built graph against the SHACL shapes in ontology/shapes.ttl.
+
+    Exits 1 when there are violations, each printed with the document and
+    offsets it came from.
+    \b
+    Example:
+      kg validate --graph build/
+    """
+    from pathlib import Path
+
+    from rdflib import Graph
+
+    from kg.errors import GraphNotBuiltError
+    from kg.validate import validate as shacl_validate
+
+    path = Path(graph_dir) / "stikg.ttl"
+    if not path.exists():
+        raise GraphNotBuiltError(str(path))
+    g = Graph()
+    g.parse(path, format="turtle")
+    violations = shacl_validate(g)
+    if fmt == "json":
+        echo_json([v.__dict__ if hasattr(v, "__dict__") else str(v) for v in violations])
+    else:
+        for v in violations:
+            click.echo(str(v))
+        click.echo(f"{len(violations)} violation(s) in {path}" if violations else f"{path} conforms to the shapes.")
+    if violations:
+        sys.exit(1)
+
+
 def main() -> None:
     """Entry point of the ``kg`` console script."""
     cli(prog_name="kg")
+
+
+# --- using the graph (issue 3) ---
+
+
+def _console() -> Any:
+    """A rich console; lines are not hard-wrapped, tables are 120 columns wide when piped."""
+    from rich.console import Console
+
+    console = Console(highlight=False, soft_wrap=True)
+    if not console.is_terminal:
+        console = Console(highlight=False, soft_wrap=True, width=120)
+    return console
+
+
+def _source_text(number: str, date: str | None) -> str:
+    return f"{number}, {date}" if date else number
+
+
+def _arrow(relation: str, forward: bool) -> str:
+    from kg.model import RELATION_LABELS
+
+    zh = RELATION_LABELS.get(relation, (relation,))[0]
+    return f"—{zh} {relation}→" if forward else f"←{zh} {relation}—"
+
+
+@cli.command()
+@click.argument("sparql", required=False)
+@click.option("-f", "--file", "query_file", type=click.Path(dir_okay=False),
+              help="Read the query from a .rq file.")
+@format_option("table", "csv", "json")
+@graph_option
+@handle_errors
+def query(sparql: str | None, query_file: str | None, fmt: str, graph_dir: str) -> None:
+    """Run a SPARQL query over the built graph (pyoxigraph).
+
+    The prefixes stikg: res: skos: prov: dcterms: rdfs: rdf: xsd: owl: are
+    predeclared; the default graph is the union of all named graphs.
+
+    \b
+    Examples:
+      kg query 'SELECT DISTINCT ?p WHERE { ?p stikg:targets/skos:prefLabel "高新技术企业"@zh }'
+      kg query -f queries/02_financing_for_high_tech.rq --format csv
+    """
+    from kg.errors import InputError
+    from kg.store import query as run_query
+
+    if (sparql is None) == (query_file is None):
+        raise InputError("give either a SPARQL QUERY argument or -f FILE.rq (not both)")
+    if query_file is not None:
+        try:
+            with open(query_file, encoding="utf-8") as fh:
+                sparql = fh.read()
+        except OSError as exc:
+            raise InputError(f"cannot read {query_file}: {exc.strerror or exc}") from exc
+    if not sparql or not sparql.strip():
+        raise InputError(f"{query_file or 'QUERY'}: the SPARQL query is empty")
+    result = run_query(graph_dir, sparql)
+    if fmt == "json":
+        echo_json(result.to_json())
+    elif fmt == "csv":
+        click.echo(result.to_csv(), nl=False)
+    elif result.kind == "ask":
+        click.echo("yes" if result.boolean else "no")
+    else:
+        from rich.table import Table
+
+        table = Table(*result.variables, show_lines=False)
+        for row in result.display_rows():
+            table.add_row(*row)
+        console = _console()
+        console.print(table)
+        console.print(f"{len(result.rows)} row{'s' if len(result.rows) != 1 else ''}")
+
+
+@cli.command()
+@click.argument("x")
+@click.argument("y")
+@click.option("--max-hops", default=4, show_default=True, type=click.IntRange(1, 12),
+              help="Longest path to report, in hops.")
+@click.option("--paths", "n_paths", default=3, show_default=True, type=click.IntRange(1, 50),
+              help="How many distinct paths to report.")
+@click.option("--only", multiple=True, metavar="REL", help="Follow only these relations (repeatable).")
+@click.option("--exclude", multiple=True, metavar="REL", help="Never follow these relations (repeatable).")
+@click.option("--via", multiple=True, metavar="TYPE",
+              help="Intermediate nodes must be of these types, e.g. Platform (repeatable).")
+@click.option("--hub-penalty/--no-hub-penalty", default=True, show_default=True,
+              help="Make paths through hubs (nodes with many neighbours) cost more.")
+@format_option("text", "json")
+@graph_option
+@handle_errors
+def connect(x: str, y: str, max_hops: int, n_paths: int, only: tuple[str, ...],
+            exclude: tuple[str, ...], via: tuple[str, ...], hub_penalty: bool, fmt: str,
+            graph_dir: str) -> None:
+    """What connects X to Y: the k lightest distinct paths, each hop with its evidence.
+
+    X and Y are labels or aliases (spaces and quote marks ignored). Edges are
+    followed both ways and printed in their true direction. Exits 1 if no path.
+
+    \b
+    Examples:
+      kg connect 高企贷 InnoMatch
+      kg connect 市科委 东部中心 --only administeredBy --only partOf --paths 5
+      kg connect 上海交通大学 上海技术交易所 --via Platform --format json
+    """
+    from kg.paths import connect as find_paths
+    from kg.paths import load_index, shorten, source_of
+
+    index = load_index(graph_dir)
+    found = find_paths(index, x, y, max_hops=max_hops, paths=n_paths, only=only,
+                       exclude=exclude, via=via, hub_penalty=hub_penalty)
+    if fmt == "json":
+        echo_json({"from": found[0].to_json(index)["nodes"][0],
+                   "to": found[0].to_json(index)["nodes"][-1],
+                   "paths": [p.to_json(index) for p in found]})
+        return
+    from rich.markup import escape
+
+    console = _console()
+    first, last = index.label(found[0].nodes[0]), index.label(found[0].nodes[-1])
+    console.print(f"[bold]{escape(first)}[/] → [bold]{escape(last)}[/]: "
+                  f"{len(found)} path{'s' if len(found) != 1 else ''}")
+    for number, path in enumerate(found, 1):
+        console.print()
+        console.print(f"[bold]Path {number}[/]  ({len(path.hops)} hop{'s' if len(path.hops) != 1 else ''}, "
+                      f"weight {path.weight:.2f}): "
+                      + escape(" · ".join(index.label(n) for n in path.nodes)))
+        for hop in path.hops:
+            for step in hop.steps:
+                left, right = (step.source, step.target) if step.forward else (step.target, step.source)
+                console.print(f"  {escape(index.label(left))} [cyan]{_arrow(step.relation, step.forward)}"
+                              f"[/] {escape(index.label(right))}")
+                names = [index.label(step.source), index.label(step.target)]
+                for alias_of in (step.source, step.target):
+                    names += index.nodes[alias_of].get("aliases", [])
+                for ev in step.evidence[:2]:
+                    src = _source_text(*source_of(index, ev.get("doc", "")))
+                    console.print(f"      [dim]“{escape(shorten(ev.get('text', ''), names))}”"
+                                  f" — {escape(src)}[/]")
+                if len(step.evidence) > 2:
+                    console.print(f"      [dim](+{len(step.evidence) - 2} more)[/]")
+
+
+@cli.command()
+@click.argument("name")
+@format_option("text", "json")
+@graph_option
+@handle_errors
+def show(name: str, fmt: str, graph_dir: str) -> None:
+    """Everything about one entity: type, IRI, aliases, relations, observations, documents.
+
+    \b
+    Examples:
+      kg show 市科委
+      kg show 高企贷 --format json
+    """
+    from kg.model import TYPE_LABELS
+    from kg.paths import card, load_index, shorten, source_of
+
+    index = load_index(graph_dir)
+    entity = card(index, name)
+    if fmt == "json":
+        echo_json(entity.to_json())
+        return
+    from rich.markup import escape
+    from rich.table import Table
+
+    node = entity.node
+    console = _console()
+    zh = TYPE_LABELS.get(node.get("type", ""), ("",))[0]
+    console.print(f"[bold]{escape(node['label'])}[/]  {node.get('type', '')} {zh}")
+    console.print(f"IRI      {escape(node['id'])}")
+    console.print(f"aliases  {escape('、'.join(node.get('aliases', [])) or '—')}")
+    names = [node["label"], *node.get("aliases", [])]
+    for title, edges in (("Relations out", entity.outgoing), ("Relations in", entity.incoming)):
+        if not edges:
+            continue
+        console.print()
+        console.print(f"[bold]{title}[/] ({len(edges)})")
+        for edge in edges:
+            forward = edge["source"] == node["id"]
+            other = edge["target"] if forward else edge["source"]
+            console.print(f"  {escape(node['label'])} [cyan]{_arrow(edge['relation'], forward)}[/] "
+                          f"{escape(index.label(other))}")
+            for ev in edge.get("evidence", []):
+                src = _source_text(*source_of(index, ev.get("doc", "")))
+                text = shorten(ev.get("text", ""), names + [index.label(other)])
+                console.print(f"      [dim]“{escape(text)}” — {escape(src)}[/]")
+    if entity.observations:
+        console.print()
+        table = Table("year", "measure", "value", "unit", "source", title="Observations",
+                      title_justify="left")
+        for obs in entity.observations:
+            value = f"{obs.get('qualifier') or ''}{obs['value']:g}"
+            src = _source_text(*source_of(index, obs.get("evidence", {}).get("doc", "")))
+            table.add_row(str(obs.get("year") or "—"), escape(obs.get("measure", "")), value,
+                          escape(obs.get("unit", "")), escape(src))
+        console.print(table)
+    if entity.documents:
+        console.print()
+        table = Table("文号", "date", "title", "file", title="Mentioned in", title_justify="left")
+        for doc in entity.documents:
+            table.add_row(escape(doc["number"] or "—"), doc["date"] or "—",
+                          escape(doc["title"] or ""), escape(doc["id"]))
+        console.print(table)
+
+
+@cli.command()
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@graph_option
+@handle_errors
+def serve(port: int, host: str, graph_dir: str) -> None:
+    """Serve the built graph read-only with the real Oxigraph SPARQL server (Ctrl-C stops it).
+
+    Queries see the union of all named graphs.
+
+    \b
+    Example:
+      kg serve --port 7878
+      curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE {?s ?p ?o} LIMIT 3' \\
+           http://127.0.0.1:7878/query
+    """
+    import signal
+
+    from kg.store import serve as start
+
+    server = start(graph_dir, port, host)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop the server on `kill` too
+    click.echo(f"SPARQL endpoint: {server.query_url}")
+    click.echo(f"Web UI:          {server.url}/   (Ctrl-C to stop)")
+    try:
+        server.process.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()
+
+
+@cli.command()
+@click.option("--endpoint", required=True, metavar="URL",
+              help="SPARQL 1.1 Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store.")
+@graph_option
+@handle_errors
+def push(endpoint: str, graph_dir: str) -> None:
+    """Load the graph into a SPARQL 1.1 Graph Store, one named graph per source document.
+
+    Each named graph is replaced (HTTP PUT, N-Triples). Works with Oxigraph
+    (…/store), Fuseki (…/DATASET/data), Virtuoso and QLever Graph Store endpoints.
+
+    \b
+    Example:
+      kg push --endpoint http://127.0.0.1:7878/store
+    """
+    from kg.store import push as send
+
+    sent = send(graph_dir, endpoint)
+    for name, count in sent:
+        click.echo(f"{count:6d} triples → {name or '(default graph)'}")
+    click.echo(f"{len(sent)} graphs, {sum(c for _, c in sent)} triples pushed to {endpoint}")
+
+
+@cli.command()
+@format_option("ttl", "trig", "nt", "nq", "jsonld", "graphml", "gexf", "csv")
+@click.option("--out", "out", type=click.Path(), default=None,
+              help="Output file (csv: FILE.csv → FILE.nodes.csv + FILE.edges.csv, or a DIR/). "
+                   "Default: stdout.")
+@graph_option
+@handle_errors
+def export(fmt: str, out: str | None, graph_dir: str) -> None:
+    """Export the graph as RDF (ttl, trig, nt, nq, jsonld) or for Gephi/pandas (graphml, gexf, csv).
+
+    \b
+    Examples:
+      kg export --format graphml --out build/stikg.graphml
+      kg export --format csv --out build/csv/      # nodes.csv + edges.csv
+      kg export --format nt > stikg.nt
+    """
+    from kg.errors import InputError
+    from kg.export import export as write
+    from kg.export import render
+
+    if out is None:
+        if fmt == "csv":
+            raise InputError("--format csv writes two tables: pass --out FILE.csv or --out DIR/")
+        sys.stdout.buffer.write(render(graph_dir, fmt))
+        sys.stdout.buffer.flush()
+        return
+    for path in write(graph_dir, fmt, out):
+        click.echo(f"wrote {path}", err=True)
 
 
 # --- explorer (issue 4) ---

@@ -14,6 +14,7 @@ __all__ = [
     "NoPath",
     "QueryError",
     "OutputError",
+    "ServerError",
 ]
 
 
@@ -56,3 +57,7 @@ class QueryError(KgError, ValueError):
 
 class OutputError(KgError, OSError):
     """An output location that cannot be written."""
+
+
+class ServerError(KgError, RuntimeError):
+    """The SPARQL server cannot start, or a remote store cannot be reached or refuses data."""

@@ -38,6 +38,8 @@ __all__ = [
     "write_nquads",
     "to_index",
     "PREFIXES",
+    "load_index",
+    "index_summary",
 ]
 
 STIKG = "https://w3id.org/stikg/ontology#"
@@ -308,4 +310,37 @@ def _doc_json(d: Document) -> dict[str, Any]:
         "path": _basename(d.path), "number": m.number, "date": m.date, "year": m.year, "title": m.title,
         "agency": m.agency, "addressees": list(m.addressees), "session": m.session,
         "proposal_number": m.proposal_number,
+    }
+
+
+def load_index(graph_dir: str | Any) -> dict[str, Any]:
+    """Load ``graph.json`` written by ``kg build`` (fast: no rdflib, no spaCy)."""
+    import json
+    from pathlib import Path
+
+    from kg.errors import GraphNotBuiltError, InputError
+
+    path = Path(graph_dir) / "graph.json"
+    if not path.exists():
+        raise GraphNotBuiltError(str(path))
+    try:
+        with open(path, encoding="utf-8") as fh:
+            index: dict[str, Any] = json.load(fh)
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{path} is not a graph index ({exc}); rebuild it with `kg build`") from exc
+    return index
+
+
+def index_summary(index: dict[str, Any]) -> dict[str, Any]:
+    """Counts by entity type and relation, as ``BuildResult.summary`` gives them."""
+    from collections import Counter
+
+    return {
+        "documents": len(index.get("documents", {})),
+        "entities": len(index["nodes"]),
+        "relations": sum(len(e["evidence"]) for e in index["edges"]),
+        "edges": len(index["edges"]),
+        "observations": sum(len(n["observations"]) for n in index["nodes"]),
+        "by_type": dict(sorted(Counter(n["type"] for n in index["nodes"]).items())),
+        "by_relation": dict(sorted(Counter(e["relation"] for e in index["edges"]).items())),
     }

@@ -110,7 +110,7 @@ def extract_relations(
             if h.key != t.key:
                 out.append(Relation(h.key, rel, t.key, ev, rule, conf))
 
-        for rel in _rules(doc.clean, sent, ms, topic, entity_names):
+        for rel in _rules(doc.clean, sent, ms, topic, entity_names, entity_types):
             emit(*rel)
         subj = _subject(doc.clean, sent, ms)
         if subj is not None and subj.type in ORG_LIKE | {"Platform"}:
@@ -194,10 +194,15 @@ Rel = tuple[_M, str, _M, str, float]
 
 
 def _rules(
-    text: str, sent: Sentence, ms: Sequence[_M], topic: _M | None, names: dict[str, list[str]]
+    text: str,
+    sent: Sentence,
+    ms: Sequence[_M],
+    topic: _M | None,
+    names: dict[str, list[str]],
+    types: dict[str, str],
 ) -> Iterator[Rel]:
     yield from _issued_by(text, ms)
-    yield from _governed_by(text, ms, names)
+    yield from _governed_by(text, ms, names, types)
     yield from _administered_by(text, sent, ms, topic)
     yield from _targets_supports(text, ms, topic, sent)
     yield from _participates(text, ms)
@@ -234,7 +239,9 @@ def _issued_by(text: str, ms: Sequence[_M]) -> Iterator[Rel]:
                 break
 
 
-def _governed_by(text: str, ms: Sequence[_M], names: dict[str, list[str]]) -> Iterator[Rel]:
+def _governed_by(
+    text: str, ms: Sequence[_M], names: dict[str, list[str]], types: dict[str, str]
+) -> Iterator[Rel]:
     for i, p in enumerate(ms):
         if p.type != "PolicyDocument":
             continue
@@ -247,10 +254,10 @@ def _governed_by(text: str, ms: Sequence[_M], names: dict[str, list[str]]) -> It
         # a regulation whose title names a program: 《上海市科技创新券管理办法》 governs 科技创新券
         if re.search(r"(?:办法|细则|通知|意见|方案|规定|指南|规范|条例|规则)", p.text):
             for key, ns in names.items():
-                if key == p.key:
+                if key == p.key or _base(types.get(key, "")) not in ("Program", "Platform"):
                     continue
                 if any(len(n) >= 3 and n in p.text for n in ns):
-                    yield _M(key, "Program", p.start, p.end, ns[0]), "governedBy", p, "governedBy:title-names", 0.7
+                    yield _M(key, _base(types[key]), p.start, p.end, ns[0]), "governedBy", p, "governedBy:title-names", 0.7
 
 
 def _administered_by(text: str, sent: Sentence, ms: Sequence[_M], topic: _M | None) -> Iterator[Rel]:

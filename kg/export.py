@@ -1,0 +1,188 @@
+"""Export the built graph: ttl, trig, nt, nq, jsonld (RDF) and graphml, gexf, csv (networks).
+
+RDF formats are serialised by pyoxigraph from ``stikg.nq`` with sorted
+statements (deterministic output): ``trig``, ``nq`` and ``jsonld`` keep one
+named graph per source document; ``ttl`` and ``nt`` hold the union of all graphs.
+
+Network formats come from ``graph.json``: one node per entity with ``label``,
+``type``, ``aliases`` and ``iri`` attributes, one directed edge per
+``(source, relation, target)`` with ``relation``, ``label`` (the relation's
+Chinese name, shown by Gephi), ``evidence`` (the first sentence), ``documents``
+and ``support`` (number of sentences). CSV writes two tables,
+``nodes.csv`` and ``edges.csv``: ``--out FILE.csv`` writes ``FILE.nodes.csv``
+and ``FILE.edges.csv``; ``--out DIR`` (an existing directory, or a path ending
+in ``/``) writes ``DIR/nodes.csv`` and ``DIR/edges.csv``.
+
+Example::
+
+    >>> export("build", "graphml", "build/stikg.graphml")  # doctest: +SKIP
+    [PosixPath('build/stikg.graphml')]
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from kg.errors import OutputError
+from kg.model import RELATION_LABELS
+from kg.paths import Index, load_index, source_of
+from kg.store import PREFIXES
+
+__all__ = ["FORMATS", "RDF_FORMATS", "render", "export", "csv_targets", "to_networkx"]
+
+RDF_FORMATS: tuple[str, ...] = ("ttl", "trig", "nt", "nq", "jsonld")
+FORMATS: tuple[str, ...] = (*RDF_FORMATS, "graphml", "gexf", "csv")
+
+_DATASET_FORMATS = {"trig", "nq", "jsonld"}
+
+
+def _rdf(graph_dir: str | os.PathLike[str], fmt: str) -> bytes:
+    import pyoxigraph as ox
+
+    from kg.store import _nquads
+
+    quads = list(ox.parse(path=str(_nquads(graph_dir)), format=ox.RdfFormat.N_QUADS))
+    target = {
+        "ttl": ox.RdfFormat.TURTLE,
+        "trig": ox.RdfFormat.TRIG,
+        "nt": ox.RdfFormat.N_TRIPLES,
+        "nq": ox.RdfFormat.N_QUADS,
+        "jsonld": ox.RdfFormat.JSON_LD,
+    }[fmt]
+    items: list[Any]
+    if fmt in _DATASET_FORMATS:
+        items = sorted(set(quads), key=lambda q: (str(q.graph_name), str(q.subject),
+                                                  str(q.predicate), str(q.object)))
+    else:
+        items = sorted({q.triple for q in quads}, key=lambda t: (str(t.subject), str(t.predicate),
+                                                               str(t.object)))
+    prefixes = PREFIXES if fmt in ("ttl", "trig") else None
+    data = ox.serialize(items, format=target, prefixes=prefixes)
+    assert data is not None  # no output file given: pyoxigraph returns the bytes
+    return data
+
+
+def to_networkx(index: Index) -> Any:
+    """A ``networkx.MultiDiGraph`` of the index with Gephi-friendly string attributes."""
+    import networkx as nx
+
+    graph = nx.MultiDiGraph()
+    for node_id in sorted(index.nodes):
+        node = index.nodes[node_id]
+        graph.add_node(
+            node_id,
+            label=node["label"],
+            type=node.get("type") or "",
+            aliases="|".join(node.get("aliases", [])),
+            iri=node_id,
+            observations=len(node.get("observations", [])),
+        )
+    for edge in sorted(index.edges, key=lambda e: (e["source"], e["relation"], e["target"])):
+        evidence = edge.get("evidence", [])
+        graph.add_edge(
+            edge["source"],
+            edge["target"],
+            key=edge["relation"],
+            relation=edge["relation"],
+            label=RELATION_LABELS.get(edge["relation"], (edge["relation"],))[0],
+            evidence=evidence[0]["text"] if evidence else "",
+            documents="|".join(sorted({source_of(index, e.get("doc", ""))[0] for e in evidence})),
+            support=len(evidence),
+        )
+    return graph
+
+
+def _network(index: Index, fmt: str) -> bytes:
+    import networkx as nx
+
+    graph = to_networkx(index)
+    buffer = io.BytesIO()
+    if fmt == "graphml":
+        nx.write_graphml(graph, buffer, encoding="utf-8")
+    else:
+        nx.write_gexf(graph, buffer, encoding="utf-8")
+    return buffer.getvalue()
+
+
+def _csv_tables(index: Index) -> tuple[bytes, bytes]:
+    nodes, edges = io.StringIO(), io.StringIO()
+    writer = csv.writer(nodes, lineterminator="\n")
+    writer.writerow(["id", "label", "type", "aliases", "documents", "observations"])
+    for node_id in sorted(index.nodes):
+        node = index.nodes[node_id]
+        writer.writerow([node_id, node["label"], node.get("type", ""), "|".join(node.get("aliases", [])),
+                         "|".join(node.get("docs", [])), len(node.get("observations", []))])
+    writer = csv.writer(edges, lineterminator="\n")
+    writer.writerow(["source", "source_label", "relation", "relation_zh", "target", "target_label",
+                     "support", "evidence", "documents"])
+    for edge in sorted(index.edges, key=lambda e: (e["source"], e["relation"], e["target"])):
+        evidence = edge.get("evidence", [])
+        writer.writerow([
+            edge["source"], index.label(edge["source"]), edge["relation"],
+            RELATION_LABELS.get(edge["relation"], (edge["relation"],))[0],
+            edge["target"], index.label(edge["target"]), len(evidence),
+            evidence[0]["text"] if evidence else "",
+            "|".join(sorted({source_of(index, e.get("doc", ""))[0] for e in evidence})),
+        ])
+    return nodes.getvalue().encode("utf-8"), edges.getvalue().encode("utf-8")
+
+
+def render(graph_dir: str | os.PathLike[str], fmt: str) -> bytes:
+    """The graph in one of the single-file formats (every format but ``csv``), as bytes."""
+    if fmt in RDF_FORMATS:
+        return _rdf(graph_dir, fmt)
+    if fmt in ("graphml", "gexf"):
+        return _network(load_index(graph_dir), fmt)
+    raise OutputError(f"--format {fmt} writes several files or is unknown: pass --out")
+
+
+def csv_targets(out: str | os.PathLike[str]) -> tuple[Path, Path]:
+    """Where ``--format csv --out OUT`` writes its node and edge tables (see module docstring)."""
+    text = os.fspath(out)
+    path = Path(text)
+    if path.is_dir() or text.endswith(("/", os.sep)):
+        return path / "nodes.csv", path / "edges.csv"
+    stem = path.with_suffix("") if path.suffix.lower() == ".csv" else path
+    return stem.with_name(stem.name + ".nodes.csv"), stem.with_name(stem.name + ".edges.csv")
+
+
+def _write_atomic(files: list[tuple[Path, bytes]]) -> None:
+    """Write every file to a temporary name first, then rename them all: nothing half-written."""
+    temps: list[tuple[str, Path]] = []
+    try:
+        for path, data in files:
+            try:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+                with os.fdopen(fd, "wb") as fh:
+                    temps.append((tmp, path))
+                    fh.write(data)
+            except OSError as exc:
+                raise OutputError(
+                    f"cannot write {path}: {exc.strerror or exc}; choose another --out"
+                ) from exc
+        for tmp, path in temps:
+            os.replace(tmp, path)
+    finally:
+        for tmp, _ in temps:
+            Path(tmp).unlink(missing_ok=True)
+
+
+def export(graph_dir: str | os.PathLike[str], fmt: str, out: str | os.PathLike[str]) -> list[Path]:
+    """Write the graph in ``fmt`` to ``out`` (each file written to a temporary name, then renamed).
+
+    Returns the paths written: one file, or two for ``csv``.
+    """
+    if fmt == "csv":
+        nodes, edges = _csv_tables(load_index(graph_dir))
+        node_path, edge_path = csv_targets(out)
+        _write_atomic([(node_path, nodes), (edge_path, edges)])
+        return [node_path, edge_path]
+    path = Path(out)
+    _write_atomic([(path, render(graph_dir, fmt))])
+    return [path]

@@ -1,0 +1,105 @@
+"""kg.export: RDF formats round-trip, network formats keep nodes and edges, CSV tables."""
+
+from __future__ import annotations
+
+import csv
+
+import networkx as nx
+import pytest
+from rdflib import Dataset, Graph
+from rdflib.compare import isomorphic
+
+from kg.errors import OutputError
+from kg.export import csv_targets, export, render
+from kg.paths import load_index
+
+
+@pytest.fixture(scope="module")
+def dataset(minigraph):
+    ds = Dataset()
+    ds.parse(minigraph / "stikg.nq", format="nquads")
+    return ds
+
+
+def union(ds: Dataset) -> Graph:
+    graph = Graph()
+    for s, p, o, _ in ds.quads((None, None, None, None)):
+        graph.add((s, p, o))
+    return graph
+
+
+@pytest.mark.parametrize(("fmt", "parser"), [("ttl", "turtle"), ("nt", "nt")], ids=["ttl", "nt"])
+def test_graph_formats_round_trip(minigraph, dataset, tmp_path, fmt, parser):
+    (path,) = export(minigraph, fmt, tmp_path / f"out.{fmt}")
+    assert isomorphic(Graph().parse(path, format=parser), union(dataset))
+
+
+@pytest.mark.parametrize(
+    ("fmt", "parser"), [("trig", "trig"), ("nq", "nquads"), ("jsonld", "json-ld")],
+    ids=["trig", "nq", "jsonld"],
+)
+def test_dataset_formats_round_trip_graph_by_graph(minigraph, dataset, tmp_path, fmt, parser):
+    (path,) = export(minigraph, fmt, tmp_path / f"out.{fmt}")
+    back = Dataset()
+    back.parse(path, format=parser)
+    names = {g.identifier for g in dataset.graphs() if len(g)}
+    assert {g.identifier for g in back.graphs() if len(g)} == names
+    for name in names:
+        assert isomorphic(back.graph(name), dataset.graph(name)), name
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "trig", "nt", "nq", "jsonld", "graphml", "gexf"])
+def test_output_is_deterministic(minigraph, fmt):
+    assert render(minigraph, fmt) == render(minigraph, fmt)
+
+
+@pytest.mark.parametrize(
+    ("fmt", "reader"), [("graphml", nx.read_graphml), ("gexf", nx.read_gexf)], ids=["graphml", "gexf"]
+)
+def test_network_formats_keep_counts_and_attributes(minigraph, tmp_path, fmt, reader):
+    index = load_index(minigraph)
+    (path,) = export(minigraph, fmt, tmp_path / f"out.{fmt}")
+    graph = reader(path)
+    assert graph.number_of_nodes() == len(index.nodes)
+    assert graph.number_of_edges() == len(index.edges)
+    node = graph.nodes["https://w3id.org/stikg/resource/Program/高企贷"]
+    assert (node["label"], node["type"]) == ("高企贷", "Program")
+    relations = {d["relation"] for _, _, d in graph.edges(data=True)}
+    assert "targets" in relations
+    assert any(d.get("label") == "面向" for _, _, d in graph.edges(data=True))
+
+
+def test_csv_writes_node_and_edge_tables(minigraph, tmp_path):
+    nodes, edges = export(minigraph, "csv", tmp_path / "stikg.csv")
+    assert (nodes.name, edges.name) == ("stikg.nodes.csv", "stikg.edges.csv")
+    node_rows = list(csv.DictReader(nodes.open(encoding="utf-8")))
+    edge_rows = list(csv.DictReader(edges.open(encoding="utf-8")))
+    index = load_index(minigraph)
+    assert len(node_rows) == len(index.nodes)
+    assert len(edge_rows) == len(index.edges)
+    row = [r for r in edge_rows if r["source_label"] == "高企贷" and r["target_label"] == "高新技术企业"][0]
+    assert (row["relation"], row["relation_zh"], row["support"]) == ("targets", "面向", "2")
+
+
+@pytest.mark.parametrize(
+    ("out", "names"),
+    [("x.csv", ("x.nodes.csv", "x.edges.csv")), ("x", ("x.nodes.csv", "x.edges.csv")),
+     ("dir/", ("nodes.csv", "edges.csv"))],
+    ids=["csv-suffix", "no-suffix", "directory"],
+)
+def test_csv_targets(tmp_path, out, names):
+    nodes, edges = csv_targets(str(tmp_path) + "/" + out)
+    assert (nodes.name, edges.name) == names
+
+
+def test_csv_cannot_go_to_a_single_stream(minigraph):
+    with pytest.raises(OutputError, match="--out"):
+        render(minigraph, "csv")
+
+
+def test_unwritable_output_leaves_nothing(minigraph, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(OutputError, match="cannot write"):
+        export(minigraph, "csv", blocker / "sub" / "x.csv")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
