@@ -211,3 +211,30 @@ def test_five_thousand_nodes_are_drawn_and_settle(browser, tmp_path):
         assert view.errors == []
     finally:
         view.page.close()
+
+
+def _js_paths(view: Loaded, a: str, b: str) -> list[list[str]]:
+    return view.js(
+        f"(() => {{ const d = kgExplorer.data; const ix = l => d.nodes.findIndex(n => n.label === l);"
+        f" return kgExplorer.findPaths(ix({json.dumps(a)}), ix({json.dumps(b)}))"
+        ".map(p => p.nodes.map(i => d.nodes[i].id)); })()")
+
+
+def _py_paths(index: dict, a: str, b: str) -> list[list[str]]:
+    from kg.errors import NoPath
+    from kg.paths import Index, connect
+
+    try:
+        return [list(p.nodes) for p in connect(Index.from_dict(index), a, b)]
+    except NoPath:
+        return []
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("上海交通大学", "高企贷"), ("长三角", "科技型中小企业"), ("上海银行", "InnoMatch全球技术供需对接平台"),
+     ("闵行区", "上海市财政局"), ("赵蓓文", "高企贷")],
+    ids=["sjtu-loan", "region-sme", "bank-innomatch", "district-finance", "isolated"],
+)
+def test_path_mode_finds_the_same_paths_as_kg_connect(loaded, index, a, b):
+    assert _js_paths(loaded, a, b) == _py_paths(index, a, b)

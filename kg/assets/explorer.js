@@ -74,7 +74,7 @@
   function pairKey(u, v) { return Math.min(u, v) + "," + Math.max(u, v); }
   // deg = distinct neighbours in the whole graph (written by kg/explorer.py, as kg connect uses)
   function weight(u, v) {
-    return 1 + LAMBDA * (Math.log(1 + DATA.nodes[u].deg) + Math.log(1 + DATA.nodes[v].deg)) / 2;
+    return 1 + LAMBDA * (Math.log1p(DATA.nodes[u].deg) + Math.log1p(DATA.nodes[v].deg)) / 2;
   }
 
   /* ---------- path finding: Yen's k shortest simple paths over Dijkstra ---------- */
@@ -105,7 +105,7 @@
   function less(a, b) { return a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]); }
 
   // Shortest path src → dst avoiding nodes and undirected pairs; ties: smaller node index first.
-  function dijkstra(src, dst, bannedNodes, bannedPairs) {
+  function dijkstra(src, dst, bannedNodes, bannedPairs, keep) {
     var dist = new Map([[src, 0]]), prev = new Map(), done = new Set(), heap = [[0, src]];
     while (heap.length) {
       var top = heapPop(heap), u = top[1];
@@ -115,7 +115,7 @@
       var nb = adjacency[u];
       for (var k = 0; k < nb.length; k++) {
         var v = nb[k];
-        if (done.has(v) || bannedNodes.has(v) || bannedPairs.has(pairKey(u, v))) continue;
+        if (done.has(v) || !keep.has(v) || bannedNodes.has(v) || bannedPairs.has(pairKey(u, v))) continue;
         var d = top[0] + weight(u, v);
         if (!dist.has(v) || d < dist.get(v)) {
           dist.set(v, d); prev.set(v, u); heapPush(heap, [d, v]);
@@ -140,11 +140,27 @@
     return a.nodes.length - b.nodes.length;
   }
 
+  function hopDistances(start) {
+    var dist = new Map([[start, 0]]), queue = [start];
+    for (var q = 0; q < queue.length; q++) {
+      var u = queue[q], d = dist.get(u);
+      if (d === MAX_HOPS) continue;
+      adjacency[u].forEach(function (v) { if (!dist.has(v)) { dist.set(v, d + 1); queue.push(v); } });
+    }
+    return dist;
+  }
+
   /** The k cheapest simple paths src → dst of at most MAX_HOPS hops (same rule as `kg connect`). */
   function findPaths(src, dst, k) {
     k = k || K_PATHS;
     if (src === dst) return [];
-    var first = dijkstra(src, dst, new Set(), new Set());
+    // only nodes that can lie on a path of at most MAX_HOPS hops (as kg connect prunes)
+    var fromSrc = hopDistances(src), fromDst = hopDistances(dst), keep = new Set();
+    fromSrc.forEach(function (d, n) {
+      if (fromDst.has(n) && d + fromDst.get(n) <= MAX_HOPS) keep.add(n);
+    });
+    if (!keep.has(dst)) return [];
+    var first = dijkstra(src, dst, new Set(), new Set(), keep);
     if (!first) return [];
     var accepted = [{ nodes: first, cost: pathCost(first) }];
     var seen = new Set([first.join(",")]);
@@ -161,7 +177,7 @@
             bannedPairs.add(pairKey(p.nodes[i], p.nodes[i + 1]));
           }
         });
-        var spurPath = dijkstra(spur, dst, bannedNodes, bannedPairs);
+        var spurPath = dijkstra(spur, dst, bannedNodes, bannedPairs, keep);
         if (!spurPath) continue;
         var total = root.slice(0, i).concat(spurPath), key = total.join(",");
         if (seen.has(key)) continue;
