@@ -287,8 +287,8 @@ def _vis_network(data: dict[str, Any]) -> tuple[list[dict], list[dict], dict[str
             options["smooth"] = {"type": "curvedCW", "roundness": 0.3 * nth}
         net.edges.append(Edge(edge["s"], edge["t"], directed=True, **options).options)
     net.options = _options(large)
-    nodes, edges, _heading, _h, _w, options = net.get_network_data()
-    return nodes, edges, json.loads(options)
+    nodes, edges, _heading, _h, _w, options_json = net.get_network_data()
+    return nodes, edges, json.loads(options_json)
 
 
 def _options(large: bool) -> dict[str, Any]:
