@@ -319,6 +319,12 @@ _STOP_CHARS = "等的与和及在为由对向将把被从于或并且"
 _NAME_VERBS_INSIDE = frozenset({"服务", "孵化", "对接", "管理", "运营", "认定", "培育", "引进", "转化", "交易"})
 
 
+def _governs(text: str, token: tuple[int, int], tags: dict[str, str]) -> bool:
+    """A governing verb or preposition: what comes after it is its object."""
+    tok = text[token[0] : token[1]]
+    return tags.get(tok, "")[:1] == "v" and tok not in _NAME_VERBS
+
+
 def _walk_left(text: str, tokens: Sequence[tuple[int, int]], first: int) -> int:
     """Start offset of a name whose last token is ``tokens[first]``: walk left while tokens look like name parts."""
     tags = _word_tags()
@@ -344,11 +350,21 @@ def _walk_left(text: str, tokens: Sequence[tuple[int, int]], first: int) -> int:
                 j = next((k for k in range(j, -1, -1) if tokens[k][0] <= ps), -1) - 1
                 continue
             break
+        verb = tags.get(tok, "x")[:1] == "v" and tok not in _NAME_VERBS
+        if (
+            verb
+            and tok not in _STOP_TOKENS
+            and j > 0
+            and _governs(text, tokens[j - 1], tags)
+            and first - j >= 2  # more of the name follows: 启明 + 技术转移服务 + 平台
+        ):
+            start = s  # a verb-like word right after a governing verb starts the name: 搭建启明…平台
+            break
         if (
             (tok in _STOP_TOKENS and tok not in _NAME_VERBS_INSIDE)
             or not _is_name_token(tok)
             or tags.get(tok, "x").startswith(_STOP_TAGS)
-            or (tags.get(tok, "x")[:1] == "v" and tok not in _NAME_VERBS)
+            or verb
             or (re.search(r"[0-9]", tok) and not re.search(r"[A-Za-z]", tok))
             or (len(tok) > 1 and tok[0] in "余多" and tok[1] in "个家项场次批类所位名")
         ):
@@ -367,14 +383,16 @@ def _walk_left(text: str, tokens: Sequence[tuple[int, int]], first: int) -> int:
             break
         tok = text[tokens[k][0] : tokens[k][1]]
         tag = tags.get(tok, "")
-        if (tag.startswith("v") and tag != "vn") or tag == "a" or tok in _STOP_TOKENS:
+        if (tag.startswith("v") and tag != "vn" and (tok in _NAME_VERBS or tok in _STOP_TOKENS)) or tag == "a" or tok in _STOP_TOKENS:
             start = tokens[k + 1][0]
             continue
         break
     return start
 
 
-def _suffix_names(text: str, tokens: Sequence[tuple[int, int]]) -> Iterable[_Cand]:
+def _suffix_names(
+    text: str, tokens: Sequence[tuple[int, int]], places: frozenset[str] = frozenset()
+) -> Iterable[_Cand]:
     """Names that end in a known suffix; the start is found by walking back over tokens."""
     ends = {e: i for i, (_, e) in enumerate(tokens)}
     for suffix, etype in _SUFFIX_LIST:
@@ -414,6 +432,8 @@ def _suffix_names(text: str, tokens: Sequence[tuple[int, int]]) -> Iterable[_Can
             toks = [text[max(s, start) : min(e, m.start())] for s, e in tokens if e > start and s < m.start()]
             if not _specific(prefix, toks, etype, suffix):
                 continue
+            if prefix in places and etype not in ("Agency", "Place"):
+                continue  # 韩国公司, 上海企业: a place and a class noun
             yield _Cand(
                 start, end, _refine(etype, text[start:end], suffix), f"pattern:suffix:{suffix}",
                 priority=len(suffix),
@@ -531,13 +551,17 @@ def _list_members(text: str, tokens: Sequence[tuple[int, int]]) -> Iterable[_Can
 
 
 def find_pattern_mentions(
-    text: str, tokens: Sequence[tuple[int, int]], *, addressees: Sequence[str] = ()
+    text: str,
+    tokens: Sequence[tuple[int, int]],
+    *,
+    addressees: Sequence[str] = (),
+    places: frozenset[str] = frozenset(),
 ) -> list[_Cand]:
     """Candidate names found by pattern (no lexicon), as ``_Cand`` spans of ``text``."""
     out: list[_Cand] = []
     out.extend(_titles(text))
     out.extend(_quoted(text))
-    out.extend(_suffix_names(text, tokens))
+    out.extend(_suffix_names(text, tokens, places))
     out.extend(_persons(text, addressees))
     out.extend(_list_members(text, tokens))
     return out
@@ -588,13 +612,14 @@ class MentionFinder:
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
         self.scanner = _LexiconScanner(lexicon)
+        self.places = frozenset(n for e in lexicon.entries if e.base_type == "Place" for n in e.names)
 
     def __call__(self, doc: Any, addressees: Sequence[str] = ()) -> Any:
         text = doc.text
         tokens = [(t.idx, t.idx + len(t.text)) for t in doc if not t.is_space]
         addressees = addressees or (doc.user_data.get("addressees") or ())
         cands = self.scanner.scan(text)
-        cands.extend(find_pattern_mentions(text, tokens, addressees=addressees))
+        cands.extend(find_pattern_mentions(text, tokens, addressees=addressees, places=self.places))
         mentions = []
         spans = []
         for c in select_mentions(cands, text):

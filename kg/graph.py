@@ -40,6 +40,7 @@ __all__ = [
     "PREFIXES",
     "load_index",
     "index_summary",
+    "ontology_quads",
 ]
 
 STIKG = "https://w3id.org/stikg/ontology#"
@@ -344,3 +345,24 @@ def index_summary(index: dict[str, Any]) -> dict[str, Any]:
         "by_type": dict(sorted(Counter(n["type"] for n in index["nodes"]).items())),
         "by_relation": dict(sorted(Counter(e["relation"] for e in index["edges"]).items())),
     }
+
+
+def ontology_quads(path: str | Any) -> list[Quad]:
+    """The ontology's triples as quads in ``res:graph/ontology``, blank nodes labelled canonically.
+
+    Shipping the class hierarchy with the data lets SPARQL follow
+    ``a/rdfs:subClassOf*`` (a LoanProduct is a Program) in any store.
+    """
+    from rdflib import Graph
+    from rdflib.compare import to_canonical_graph
+
+    g = Graph()
+    g.parse(str(path), format="turtle")
+    graph = _u(iri("graph", "ontology"))
+    out = set()
+    for line in to_canonical_graph(g).serialize(format="nt").splitlines():
+        line = line.strip()
+        if line.endswith(" ."):
+            s, p, o = line[:-2].split(" ", 2)
+            out.add((s, p, o, graph))
+    return sorted(out)
