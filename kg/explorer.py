@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import EntityNotFound, GraphNotBuiltError, InputError, OutputError
-from kg.model import RELATION_LABELS, SYMMETRIC_RELATIONS, TYPE_LABELS
+from kg.model import RELATION_LABELS, SYMMETRIC_RELATIONS, TYPE_LABELS, base_type
 
 __all__ = [
     "DEFAULT_TITLE",
@@ -173,7 +173,7 @@ def page_data(
     edges.sort(key=lambda e: (e["source"], e["relation"], e["target"]))
     relations = [r for r in RELATION_LABELS if any(e["relation"] == r for e in edges)]
     relations += sorted({e["relation"] for e in edges} - set(relations))
-    types = _type_info(sorted({n["type"] for n in nodes}))
+    types = _type_info(sorted({base_type(n["type"]) for n in nodes}))
     return {
         "documents": index.get("documents", {}),
         "type_order": list(types),
@@ -191,7 +191,8 @@ def page_data(
             {
                 "id": n["id"],
                 "label": n["label"],
-                "type": n["type"],
+                "type": base_type(n["type"]),
+                "subtype": n["type"] if n["type"] != base_type(n["type"]) else None,
                 "aliases": sorted(n.get("aliases", [])),
                 "docs": sorted(n.get("docs", [])),
                 "observations": n.get("observations", []),

@@ -21,7 +21,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from kg.model import Corpus, Document
+from kg.model import Corpus, Document, base_type
 
 if TYPE_CHECKING:
     from rdflib import Dataset, Graph
@@ -58,12 +58,6 @@ PREFIXES = {
     "owl": "http://www.w3.org/2002/07/owl#",
 }
 
-_BASE = {
-    "LoanProduct": "Program", "Voucher": "Program", "TalentProgram": "Program",
-    "FundingProgram": "Program", "University": "Organization", "Enterprise": "Organization",
-    "Bank": "Organization", "ResearchInstitute": "Organization", "Association": "Organization",
-    "Exchange": "Platform",
-}
 _NAME_STRIP = re.compile(r"[\s《》〈〉“”\"'‘’「」『』]")
 
 
@@ -80,7 +74,7 @@ def iri(kind: str, name: str) -> str:
 
 def entity_iri(label: str, etype: str) -> str:
     """The IRI of an entity: its base type and canonical label."""
-    return iri(_BASE.get(etype, etype), label)
+    return iri(base_type(etype), label)
 
 
 def doc_iri(doc_id: str) -> str:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from kg.model import ENTITY_TYPES
+from kg.model import ENTITY_TYPES, SUBCLASS_OF
 
 __all__ = [
     "DEFAULT_PATH",
@@ -40,18 +40,6 @@ __all__ = [
 DEFAULT_PATH: Path = Path(__file__).resolve().parent.parent / "ontology" / "lexicon.tsv"
 
 #: Subclasses used in the lexicon → the SPEC class they specialise.
-SUBCLASS_OF: dict[str, str] = {
-    "LoanProduct": "Program",
-    "Voucher": "Program",
-    "TalentProgram": "Program",
-    "FundingProgram": "Program",
-    "University": "Organization",
-    "Enterprise": "Organization",
-    "Bank": "Organization",
-    "ResearchInstitute": "Organization",
-    "Association": "Organization",
-    "Exchange": "Platform",
-}
 
 #: Every type a lexicon row may carry.
 TYPES: frozenset[str] = frozenset(ENTITY_TYPES) | frozenset(SUBCLASS_OF)

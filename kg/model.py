@@ -15,6 +15,8 @@ __all__ = [
     "ENTITY_TYPES",
     "RELATIONS",
     "SYMMETRIC_RELATIONS",
+    "SUBCLASS_OF",
+    "base_type",
     "TYPE_LABELS",
     "RELATION_LABELS",
     "DocumentMeta",
@@ -56,6 +58,26 @@ RELATIONS: tuple[str, ...] = (
 )
 
 SYMMETRIC_RELATIONS: frozenset[str] = frozenset({"partnerOf"})
+
+#: Subclasses of the SPEC types (ontology/stikg.ttl declares the same rdfs:subClassOf links).
+SUBCLASS_OF: dict[str, str] = {
+    "LoanProduct": "Program",
+    "Voucher": "Program",
+    "TalentProgram": "Program",
+    "FundingProgram": "Program",
+    "University": "Organization",
+    "Enterprise": "Organization",
+    "Bank": "Organization",
+    "ResearchInstitute": "Organization",
+    "Association": "Organization",
+    "Exchange": "Platform",
+}
+
+
+def base_type(etype: str) -> str:
+    """The SPEC type of a type or subclass: LoanProduct → Program."""
+    return SUBCLASS_OF.get(etype, etype)
+
 
 #: Display names (zh, en) of the entity classes; ontology/stikg.ttl carries the same labels.
 TYPE_LABELS: dict[str, tuple[str, str]] = {

@@ -146,7 +146,6 @@ def build_corpus(
     with ``strict=True`` it raises instead.
     """
     from kg.documents import iter_paths, read_document
-    from kg.resolve import resolve_corpus
 
     files = iter_paths(paths)
     extractions: list[Extraction] = []

@@ -18,27 +18,14 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
-from kg.model import Document, Entity, Mention
+from kg.model import Document, Entity, Mention, base_type
 
 __all__ = [
     "name_key",
-    "base_type",
     "resolve_document",
     "resolve_corpus",
 ]
 
-_SUBCLASS_OF = {
-    "LoanProduct": "Program",
-    "Voucher": "Program",
-    "TalentProgram": "Program",
-    "FundingProgram": "Program",
-    "University": "Organization",
-    "Enterprise": "Organization",
-    "Bank": "Organization",
-    "ResearchInstitute": "Organization",
-    "Association": "Organization",
-    "Exchange": "Platform",
-}
 
 _KEY_STRIP = re.compile(r"[\s《》〈〉“”\"'‘’「」『』,，、·:：]")
 _ALIAS_DECL = re.compile(
@@ -47,11 +34,6 @@ _ALIAS_DECL = re.compile(
 _PAREN_ALIAS = re.compile(r"^[（(]([^（）()，。、\n]{2,20})[）)]")
 _PLACE_PREFIXES = ("上海市", "上海", "国家", "中国", "长三角", "全国")
 _ORDINAL = re.compile(r"^(?:第\s*[0-9一二三四五六七八九十]+\s*届|20\d\d\s*年?)\s*")
-
-
-def base_type(etype: str) -> str:
-    """Map a subclass (LoanProduct) to its SPEC base type (Program)."""
-    return _SUBCLASS_OF.get(etype, etype)
 
 
 def name_key(name: str) -> str:

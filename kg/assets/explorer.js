@@ -358,7 +358,8 @@
     var n = DATA.nodes[i];
     panel.textContent = "";
     panel.appendChild(el("h2", { cls: "panel-title" }, n.label));
-    panel.appendChild(el("span", { cls: "chip" }, swatch(n.type), typeName(n.type)));
+    panel.appendChild(el("span", { cls: "chip" }, swatch(n.type),
+                         typeName(n.type) + (n.subtype ? " (" + n.subtype + ")" : "")));
     panel.appendChild(el("div", { cls: "iri" }, n.id));
     panel.appendChild(el("h3", null, "别名 Aliases"));
     var aliases = el("div");
