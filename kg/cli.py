@@ -145,7 +145,7 @@ def _print_summary(summary: dict[str, Any]) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from kg.model import RELATION_LABELS, TYPE_LABELS
+    from kg.model import RELATION_LABELS, SUBCLASS_OF, type_label
 
     console = Console()
     table = Table(title="stikg graph", show_header=True, header_style="bold")
@@ -153,9 +153,10 @@ def _print_summary(summary: dict[str, Any]) -> None:
     table.add_column("count", justify="right")
     table.add_row("documents", str(summary["documents"]))
     table.add_row("entities", str(summary["entities"]))
-    for t, n in summary["by_type"].items():
-        zh = TYPE_LABELS.get(t, (t, t))[0]
-        table.add_row(f"  {t} {zh}", str(n))
+    for t, n in sorted(summary["by_type"].items(), key=lambda tn: (SUBCLASS_OF.get(tn[0], tn[0]), tn[0] in SUBCLASS_OF, tn[0])):
+        zh = type_label(t)[0]
+        indent = "    " if t in SUBCLASS_OF else "  "
+        table.add_row(f"{indent}{t} {zh}", str(n))
     table.add_row("relations", str(summary["relations"]))
     for r, n in summary["by_relation"].items():
         zh = RELATION_LABELS.get(r, (r, r))[0]

@@ -17,6 +17,8 @@ __all__ = [
     "SYMMETRIC_RELATIONS",
     "SUBCLASS_OF",
     "base_type",
+    "SUBTYPE_LABELS",
+    "type_label",
     "TYPE_LABELS",
     "RELATION_LABELS",
     "DocumentMeta",
@@ -72,6 +74,26 @@ SUBCLASS_OF: dict[str, str] = {
     "Association": "Organization",
     "Exchange": "Platform",
 }
+
+
+#: Display names (zh, en) of the subclasses.
+SUBTYPE_LABELS: dict[str, tuple[str, str]] = {
+    "LoanProduct": ("贷款产品", "loan product"),
+    "Voucher": ("创新券", "voucher"),
+    "TalentProgram": ("人才计划", "talent program"),
+    "FundingProgram": ("资助计划", "funding program"),
+    "University": ("高校", "university"),
+    "Enterprise": ("企业", "enterprise"),
+    "Bank": ("银行", "bank"),
+    "ResearchInstitute": ("研究机构", "research institute"),
+    "Association": ("社会团体", "association"),
+    "Exchange": ("交易所", "exchange"),
+}
+
+
+def type_label(etype: str) -> tuple[str, str]:
+    """(zh, en) display name of a type or subclass."""
+    return TYPE_LABELS.get(etype) or SUBTYPE_LABELS.get(etype) or (etype, etype)
 
 
 def base_type(etype: str) -> str:
