@@ -310,13 +310,18 @@ _STOP_TAGS = ("p", "c", "u", "r", "d", "m", "q", "y", "e", "o", "f")
 _NAME_VERBS: frozenset[str] = frozenset(
     """转移 转化 培养 交易 对接 孵化 服务 创新 创业 发展 研究 促进 管理 评价 认定 融资 投资 导航
     制造 开发 研发 检测 检验 咨询 设计 孵育 加速 示范 引领 赋能 推广 应用 共享 合作 交流 展示 发布
-    保护 质押 托管 结算 登记 育成 转让 许可 联动 协同 支持 建设 推进 振兴 开放""".split()
+    保护 质押 托管 结算 登记 育成 转让 许可 联动 协同 支持 建设 推进 振兴 开放 验证 认证 测试 试验
+    评估 监测 评审 鉴定 加工 生产 实验 中试 定价 挂牌 上市 转移转化 创造 制备 装备 集成 计量 检索""".split()
 )
 _STOP_CHARS = "等的与和及在为由对向将把被从于或并且"
 
 
 #: Name-internal verbs that also govern names elsewhere; inside a name they win.
 _NAME_VERBS_INSIDE = frozenset({"服务", "孵化", "对接", "管理", "运营", "认定", "培育", "引进", "转化", "交易"})
+
+
+#: Verbs of the name list that begin a clause rather than a name: 发展X中心 is "develop X centres".
+_LEADING_VERBS = frozenset("发展 建设 推进 支持 开放 振兴 联动 协同 促进 推广".split())
 
 
 def _governs(text: str, token: tuple[int, int], tags: dict[str, str]) -> bool:
@@ -383,7 +388,12 @@ def _walk_left(text: str, tokens: Sequence[tuple[int, int]], first: int) -> int:
             break
         tok = text[tokens[k][0] : tokens[k][1]]
         tag = tags.get(tok, "")
-        if (tag.startswith("v") and tag != "vn" and (tok in _NAME_VERBS or tok in _STOP_TOKENS)) or tag == "a" or tok in _STOP_TOKENS:
+        if (
+            (tag.startswith("v") and tag != "vn" and (tok in _NAME_VERBS or tok in _STOP_TOKENS))
+            or tag == "a"
+            or tok in _STOP_TOKENS
+            or tok in _LEADING_VERBS
+        ):
             start = tokens[k + 1][0]
             continue
         break
