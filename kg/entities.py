@@ -355,6 +355,12 @@ def _walk_left(text: str, tokens: Sequence[tuple[int, int]], first: int) -> int:
                 j = next((k for k in range(j, -1, -1) if tokens[k][0] <= ps), -1) - 1
                 continue
             break
+        if tok in ("类", "型") and j > 0:
+            prev = text[tokens[j - 1][0] : tokens[j - 1][1]]
+            if _is_name_token(prev) and not re.search(r"[0-9一二三四五六七八九十两几各大多]$", prev):
+                start = s  # 技术服务类科技创新券: a subtype, not 三大类 / 各类
+                j -= 1
+                continue
         verb = tags.get(tok, "x")[:1] == "v" and tok not in _NAME_VERBS
         if (
             verb
@@ -401,7 +407,10 @@ def _walk_left(text: str, tokens: Sequence[tuple[int, int]], first: int) -> int:
 
 
 def _suffix_names(
-    text: str, tokens: Sequence[tuple[int, int]], places: frozenset[str] = frozenset()
+    text: str,
+    tokens: Sequence[tuple[int, int]],
+    places: frozenset[str] = frozenset(),
+    known: frozenset[str] = frozenset(),
 ) -> Iterable[_Cand]:
     """Names that end in a known suffix; the start is found by walking back over tokens."""
     ends = {e: i for i, (_, e) in enumerate(tokens)}
@@ -421,7 +430,7 @@ def _suffix_names(
             if tokens[first][0] < m.start() and not _is_name_token(text[tokens[first][0] : m.start()]):
                 continue
             word = text[tokens[first][0] : m.end()]
-            if len(suffix) == 1 and word != suffix and word in _word_tags():
+            if len(suffix) == 1 and word != suffix and word in _word_tags() and word not in known:
                 continue  # 布局, 格局, 展厅: a common word, not a name suffix
             start = _walk_left(text, tokens, first)
             trim = _LEADING_TRIM.match(text, start)
@@ -440,7 +449,8 @@ def _suffix_names(
             ):
                 continue
             toks = [text[max(s, start) : min(e, m.start())] for s, e in tokens if e > start and s < m.start()]
-            if not _specific(prefix, toks, etype, suffix):
+            subtype = re.search(r"[类型](.+)$", text[start:end])
+            if not (subtype and subtype.group(1) in known) and not _specific(prefix, toks, etype, suffix):
                 continue
             if prefix in places and etype not in ("Agency", "Place"):
                 continue  # 韩国公司, 上海企业: a place and a class noun
@@ -566,12 +576,13 @@ def find_pattern_mentions(
     *,
     addressees: Sequence[str] = (),
     places: frozenset[str] = frozenset(),
+    known: frozenset[str] = frozenset(),
 ) -> list[_Cand]:
     """Candidate names found by pattern (no lexicon), as ``_Cand`` spans of ``text``."""
     out: list[_Cand] = []
     out.extend(_titles(text))
     out.extend(_quoted(text))
-    out.extend(_suffix_names(text, tokens, places))
+    out.extend(_suffix_names(text, tokens, places, known))
     out.extend(_persons(text, addressees))
     out.extend(_list_members(text, tokens))
     return out
@@ -623,13 +634,14 @@ class MentionFinder:
         self.lexicon = lexicon
         self.scanner = _LexiconScanner(lexicon)
         self.places = frozenset(n for e in lexicon.entries if e.base_type == "Place" for n in e.names)
+        self.known = frozenset(n for e in lexicon.entries for n in e.names)
 
     def __call__(self, doc: Any, addressees: Sequence[str] = ()) -> Any:
         text = doc.text
         tokens = [(t.idx, t.idx + len(t.text)) for t in doc if not t.is_space]
         addressees = addressees or (doc.user_data.get("addressees") or ())
         cands = self.scanner.scan(text)
-        cands.extend(find_pattern_mentions(text, tokens, addressees=addressees, places=self.places))
+        cands.extend(find_pattern_mentions(text, tokens, addressees=addressees, places=self.places, known=self.known))
         mentions = []
         spans = []
         for c in select_mentions(cands, text):

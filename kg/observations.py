@@ -55,7 +55,6 @@ _YEAR_AT = re.compile(r"(?:截至|截止|到)\s*(20\d\d)\s*年")
 _YEAR = re.compile(r"(?<![0-9])(20\d\d)\s*(?:年度?|年末|年底)(?!以来|起)")
 _SINCE = re.compile(r"自\s*20\d\d\s*年[^，。；]*以来|以来")
 _THIS_YEAR = re.compile(r"全年|今年|当年|本年度")
-_OBJECT_MARK = re.compile(r"(?:与|向|对|和|为|同)\s*$")
 _QUAL_STRIP = re.compile(r"(?:超过|超|近|约|逾|达到|达|突破|过|不足|仅|合计|总计|共计|共|累计|首次|为|是|已)+$")
 
 
@@ -97,6 +96,71 @@ class _M:
     end: int
 
 
+_DELIVERABLE = {"Program", "Platform", "Event"}
+_HEADING_NUMBER = re.compile(r"^\s*(?:\d+(?:\.\d+)+|0\d|[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)\s*")
+#: Words that stand for an entity named before: 平台, 该平台, 大会, 榜单 …
+_ANAPHOR = re.compile(r"(?:^|(?<=[，,；;。：:]))\s*(?:该|本|此)?(平台|交易所|大会|大赛|榜单|中心|基金|专项)")
+
+
+def _head_word(name: str) -> str:
+    """The class word a name ends with (平台, 大会 …), as anaphors use it."""
+    name = name.strip("《》“” ")
+    m = re.search(r"(平台|交易所|大会|大赛|榜单|中心|基金|专项)$", name)
+    return m.group(1) if m else ""
+
+
+class _Topics:
+    """What a figure without a named subject is about.
+
+    A heading that names an entity sets the *section* topic (a numbered heading
+    clears it); inside a paragraph, an entity that opens a sentence — or the
+    first program named by a sentence without figures — sets the *local* topic,
+    which ends with its paragraph. ``by_head`` remembers the last entity named
+    for each class word, for anaphors such as 平台 and 榜单.
+    """
+
+    def __init__(self) -> None:
+        self.section: _M | None = None
+        self.local: _M | None = None
+        self.by_head: dict[str, _M] = {}
+
+    @property
+    def current(self) -> _M | None:
+        return self.local or self.section
+
+    def new_paragraph(self) -> None:
+        self.local = None
+
+    def remember(self, text: str, ms: Sequence[_M]) -> None:
+        for m in ms:
+            if m.type in _SUBJECT_TYPES and _head_word(text[m.start : m.end]):
+                self.by_head[_head_word(text[m.start : m.end])] = m
+
+    def heading(self, line: str, ms: Sequence[_M]) -> None:
+        named = [m for m in ms if m.type in _SUBJECT_TYPES]
+        if named:
+            non_place = [m for m in named if m.type != "Place"]
+            self.section = (non_place or named)[-1]
+        elif _HEADING_NUMBER.match(line):
+            self.section = None
+        self.local = None
+
+    def sentence(self, text: str, sent: Sentence, ms: Sequence[_M]) -> None:
+        opening = _ANAPHOR.match(text, sent.start)
+        if opening and opening.group(1) in self.by_head and (not ms or opening.end() <= ms[0].start):
+            self.local = self.by_head[opening.group(1)]  # 榜单评价涉及…: the list named before
+            return
+        if not ms:
+            return
+        first = ms[0]
+        if _opens(text, sent, first) and first.type in (_SUBJECT_TYPES - {"Place"}) | {"Agency"}:
+            self.local = first
+        elif not re.search(r"[0-9]", sent.text):
+            named = [m for m in ms if m.type in _DELIVERABLE]
+            if named:
+                self.local = named[0]
+
+
 def extract_observations(
     doc: Document,
     sentences: Sequence[Sentence],
@@ -111,43 +175,55 @@ def extract_observations(
         key=lambda x: (x.start, x.end),
     )
     doc_year = doc.meta.year
+    report = doc.meta.kind == "report"
     out: list[Observation] = []
-    topic: _M | None = None
+    topics = _Topics()
     year_in_force: int | None = None
     j = 0
+    prev_end = 0
     text = doc.clean
     for sent in sentences:
         while j < len(items) and items[j].start < sent.start:
             j += 1
         ms = [m for m in items[j:] if m.end <= sent.end]
-        heading = len(sent.text) <= 40 and not re.search(r"[。；！？]$", sent.text)
-        if heading and ms:
-            cands = [m for m in ms if m.type in _SUBJECT_TYPES]
-            if cands:
-                topic = cands[0]
-        sent_year = _sentence_year(text[sent.start : sent.end], doc_year)
+        if "\n" in text[prev_end : sent.start]:
+            topics.new_paragraph()
+            year_in_force = None
+        prev_end = sent.end
+        numbers = _numbers(text, sent, ms)
+        topics.remember(text, ms)
+        if not numbers and _is_heading(text, sent):
+            topics.heading(sent.text, ms)
+            continue
+        sent_year = _sentence_year(text[sent.start : sent.end])
         if sent_year is not None:
             year_in_force = sent_year
-        for num in _numbers(text, sent, ms):
-            start, end, value, unit, qual = num
-            subj = _subject(text, sent, ms, start) or topic
+        for start, end, value, unit, qual in numbers:
+            subj = _subject(text, sent, ms, start, end, topics)
             if subj is None:
                 continue
-            year = _year_before(text, sent.start, start, year_in_force, doc_year)
-            measure = _measure(text, sent, ms, start, end)
+            this_year = doc_year if report else (year_in_force or doc_year)
+            year = _year_before(text, sent.start, start, this_year)
             out.append(
                 Observation(
-                    subject=subj.key, measure=measure, value=value, unit=unit, year=year,
-                    evidence=doc.evidence(sent.start, sent.end), rule="number-unit", qualifier=qual,
+                    subject=subj.key, measure=_measure(text, sent, ms, start, end), value=value, unit=unit,
+                    year=year, evidence=doc.evidence(sent.start, sent.end), rule="number-unit", qualifier=qual,
                 )
             )
-        # an opening subject becomes the topic of what follows
-        if ms and not heading:
-            first = ms[0]
-            lead = text[sent.start : first.start]
-            if len(re.sub(r"[\s“”*\-◆▶»]|[一二三四五六七八九十]是|截至目前|目前|同时|此外", "", lead)) <= 1 and first.type in _SUBJECT_TYPES - {"Place"}:
-                topic = first
+        topics.sentence(text, sent, ms)
     return out
+
+
+def _is_heading(text: str, sent: Sentence) -> bool:
+    """A short line without figures or closing punctuation: 上海技术交易所全面构建…交易场所."""
+    line_start = text.rfind("\n", 0, sent.start) + 1
+    line_end = text.find("\n", sent.end)
+    line = text[line_start : line_end if line_end != -1 else len(text)].strip(" -◆▶»•*")
+    return (
+        line == sent.text.strip(" -◆▶»•*")
+        and len(line) <= 40
+        and not re.search(r"[。；！？：:]$", line)
+    )
 
 
 def _numbers(text: str, sent: Sentence, ms: Sequence[_M]) -> list[tuple[int, int, float, str, str | None]]:
@@ -190,37 +266,102 @@ def _numbers(text: str, sent: Sentence, ms: Sequence[_M]) -> list[tuple[int, int
     return found
 
 
-def _subject(text: str, sent: Sentence, ms: Sequence[_M], at: int) -> _M | None:
-    before = [m for m in ms if m.end <= at]
-    for i in range(len(before) - 1, -1, -1):
+_OBJECT_MARK = re.compile(r"(?:与|向|对|和|为|同|于|给|通过|依托|借助|利用|根据|依据|按照|基于|在|其中)\s*$")
+_SOURCE_MARK = re.compile(r"^\s*(?:根据|依据|按照|基于|据)")
+_COUNTING_VERB = re.compile(r"(?:集聚|吸引|孵化|服务|支持|惠及|培育|覆盖|引进|带动|汇聚|涉及|帮助|推动|助力)\s*$")
+_UNIT_BEFORE = re.compile(r"[0-9][\s*]*(?:余|多)?\s*[家个户名所项]\s*$")
+
+
+def _opens(text: str, sent: Sentence, m: _M) -> bool:
+    """Does ``m`` open its sentence (after 一是 / 目前 / bullets)?"""
+    lead = re.sub(r"[\s“”*\-◆▶»•]|[一二三四五六七八九十]是|截至目前|目前|同时|此外|另外|[，,]", "", text[sent.start : m.start])
+    return len(lead) <= 1
+
+
+def _group_start(text: str, before: Sequence[_M], i: int) -> int:
+    """Index of the first member of the coordinated list that ``before[i]`` ends."""
+    k = i
+    while k > 0 and re.fullmatch(r"[\s、“”和与及]*", text[before[k - 1].end : before[k].start]):
+        k -= 1
+    return k
+
+
+def _subject(text: str, sent: Sentence, ms: Sequence[_M], at: int, end: int, topics: _Topics) -> _M | None:
+    """The entity a figure at ``[at, end)`` is about (see the module docstring)."""
+    seps = [sent.start + m.end() for m in re.finditer(r"[，,；;]", text[sent.start : at])]
+    clause_start = max(seps, default=sent.start)
+    semis = [sent.start + m.end() for m in re.finditer(r"[；;]", text[sent.start : at])]
+    part_start = max(semis, default=sent.start)  # 开发…服务于交大等 20 多个项目: a clause of its own after ；
+    clause_end = next(
+        (sent.start + m.start() for m in re.finditer(r"[，,；;。]", text[sent.start : sent.end]) if sent.start + m.start() >= end),
+        sent.end,
+    )
+    # 1. the program counted by the figure: 40 余个“拨投结合”项目, 近 2 亿元的科技创新券
+    for m in ms:
+        if end <= m.start < clause_end and m.type in _DELIVERABLE:
+            gap = text[end : m.start]
+            if re.fullmatch(r"[\s“”]*", gap) or re.fullmatch(r"[^，,；;。]*的[\s“”]*", gap) and len(gap) <= 8:
+                return m
+    before = [m for m in ms if m.end <= at and m.start >= part_start]
+    # 2. the program, platform, event or organisation named before it, as a subject
+    i = len(before) - 1
+    while i >= 0:
         m = before[i]
         if m.type not in _SUBJECT_TYPES - {"Place"}:
+            i -= 1
             continue
-        if _OBJECT_MARK.search(text[max(sent.start, m.start - 2) : m.start]):
+        k = _group_start(text, before, i)
+        head = before[k]
+        lead = text[max(sent.start, head.start - 2) : head.start]
+        clause_lead = text[max([sent.start] + [x for x in seps if x <= head.start]) : head.start]
+        tail = text[before[i].end : at]
+        if (
+            _OBJECT_MARK.search(lead)
+            or _SOURCE_MARK.match(clause_lead)
+            or tail.startswith("等")
+            or re.fullmatch(r"[\s*]*", tail)  # 智邦、治臻 2 家公司: counted, not counting
+        ):
+            i = k - 1
             continue
-        # the first of a list: “沪科专贷”“沪科专贴”已累计发放…
-        k = i
-        while k > 0 and before[k - 1].type == m.type and re.fullmatch(r"[\s、“”和与及]*", text[before[k - 1].end : before[k].start]):
-            k -= 1
-        return before[k]
+        return head
+    # 2b. nothing named in this part of the sentence: the entity that opens the sentence
+    if part_start > sent.start:
+        opening = [m for m in ms if m.end <= part_start]
+        if opening and opening[0].type in _SUBJECT_TYPES - {"Place"} and _opens(text, sent, opening[0]):
+            return opening[0]
+    # 3. an anaphor before the figure: 平台 / 该平台 / 大会 / 榜单
+    for m in _ANAPHOR.finditer(text, clause_start, at):
+        if not any(x.start <= m.start(1) < x.end for x in ms) and m.group(1) in topics.by_head:
+            return topics.by_head[m.group(1)]
+    # 4. a target group the clause is about: 高新技术企业总数超过 20000 家 (not one being counted)
+    measure_lead = text[clause_start:at].strip()
+    short_measure = len(measure_lead) <= 12 and not re.search(r"[的向为对给与]", measure_lead)
     for m in reversed(before):
-        if m.type == "TargetGroup" and not re.search(r"[。；]", text[m.end : at]):
+        if m.type == "TargetGroup" and (m.start >= clause_start or short_measure):
+            lead = text[max(sent.start, m.start - 4) : m.start]
+            if not (_OBJECT_MARK.search(lead) or _COUNTING_VERB.search(lead) or _UNIT_BEFORE.search(lead)):
+                return m
+    # 5. a place the clause opens with: 2019 年上海以转让…转化成果金额为 36.0 亿元
+    clause_ms = [m for m in before if m.start >= clause_start]
+    if clause_ms and clause_ms[0].type == "Place":
+        if not re.sub(r"20\d\d\s*年度?|截至|[\s，,]", "", text[clause_start : clause_ms[0].start]):
+            return clause_ms[0]
+    # 6. the document a sentence cites its figures from: 根据《…报告》，2022 年度…
+    for m in ms:
+        if m.type == "PolicyDocument" and m.end <= at and _SOURCE_MARK.match(text[max(sent.start, m.start - 3) : m.start] or " "):
             return m
-    # a place the sentence is about: 闵行区大零号湾创新创业集聚区 …
-    for m in reversed(before):
-        if m.type == "Place" and at - m.end <= 20:
-            return None
-    return None
+    # 7. the topic of the paragraph or section
+    return topics.current
 
 
-def _sentence_year(s: str, doc_year: int | None) -> int | None:
+def _sentence_year(s: str) -> int | None:
     m = _YEAR_AT.search(s) or _YEAR.search(s)
     if m:
         return int(m.group(1))
     return None
 
 
-def _year_before(text: str, sent_start: int, at: int, in_force: int | None, doc_year: int | None) -> int | None:
+def _year_before(text: str, sent_start: int, at: int, this_year: int | None) -> int | None:
     """The year a figure at ``at`` belongs to, from the text before it in its sentence."""
     lead = text[sent_start:at]
     if _SINCE.search(lead):
@@ -229,7 +370,7 @@ def _year_before(text: str, sent_start: int, at: int, in_force: int | None, doc_
     if years:
         return int(max(years, key=lambda m: m.start()).group(1))
     if _THIS_YEAR.search(lead):
-        return in_force or doc_year
+        return this_year
     return None
 
 
