@@ -40,12 +40,13 @@ _TARGET = re.compile(r"主要支持|重点支持|支持|面向|服务于|服务|
 _SUPPORT = re.compile(r"支持|资助|扶持|推动建设|培育|服务于|服务|帮助|助力|赋能|增加|加大|扩大")
 _JOIN = re.compile(r"入驻|进场|参与|加入|参加|入选|登陆|挂牌|入库|上市")
 _PARTNER = re.compile(r"签署|签订|合作|共建|联合|携手|共同")
-_LOCATE = re.compile(r"落户|位于|坐落|设在|落地|遍布|分布|在$|覆盖")
+_LOCATE = re.compile(r"落户|位于|坐落|设在|落地|遍布|分布于|分布在")
+_SPREAD = re.compile(r"(?:遍布|分布于|分布在|覆盖|位于|落户|坐落于|设在)\s*$")
 _HOLD = re.compile(r"召开|举办|举行|开幕|启动")
 _PARTS = re.compile(r"集成|包括|包含|涵盖|下设")
 _GROUP_SEP = re.compile(r"^\s*(?:、|和|与|及|以及|，|,|“|”|\s)*\s*$")
 _ENUM = re.compile(r"^\s*(?:[一二三四五六七八九十]+是|另一方面|一方面|同时|此外|另外|[0-9]+[.、])\s*[，,]?\s*")
-_ANAPHOR = re.compile(r"(?:^|[，,；;。])\s*(该平台|平台|该交易所|交易所|大会|大赛|该中心)")
+_ANAPHOR = re.compile(r"(?:^|(?<=[，,；;。\n]))\s*(该平台|平台|该交易所|交易所|大会|大赛|该中心)")
 _SUFFIX_OF_ANAPHOR = {"平台": "Platform", "交易所": "Platform", "大会": "Event", "大赛": "Event", "中心": "Platform"}
 
 RULES = (
@@ -90,35 +91,63 @@ def extract_relations(
         key=lambda x: (x.start, x.end),
     )
     out: list[Relation] = []
-    topic: _M | None = None
-    last_platform: _M | None = None
+    ctx = _Context()
     para_end = -1
     j = 0
     for sent in sentences:
+        heading = _is_heading(sent)
         if sent.start > para_end:  # a new paragraph: the topic ends with its paragraph
             nl = doc.clean.find("\n\n", sent.end)
             para_end = nl if nl >= 0 else len(doc.clean)
-            if not _is_heading(sent):
-                topic = topic if _continues_section(doc, sent) else None
+            if not heading and not _continues_section(doc, sent):
+                ctx.topic = ctx.agency = ctx.deliverable = None
         while j < len(items) and items[j].start < sent.start:
             j += 1
         ms = [m for m in items[j:] if m.end <= sent.end]
-        ms = _with_anaphors(doc.clean, sent, ms, last_platform)
+        ms = _with_anaphors(doc.clean, sent, ms, ctx.last_platform)
         ev = doc.evidence(sent.start, sent.end)
-
-        def emit(h: _M, rel: str, t: _M, rule: str, conf: float) -> None:
+        for h, rel, t, rule, conf in _rules(doc.clean, sent, ms, ctx, entity_names, entity_types):
             if h.key != t.key:
                 out.append(Relation(h.key, rel, t.key, ev, rule, conf))
+        ctx.update(doc.clean, sent, ms, heading)
+    return out
 
-        for rel in _rules(doc.clean, sent, ms, topic, entity_names, entity_types):
-            emit(*rel)
-        subj = _subject(doc.clean, sent, ms)
+
+@dataclass
+class _Context:
+    """What the text around a sentence has established.
+
+    ``topic``: the organisation or platform that opened the last sentence as its
+    subject; ``agency``: the last agency that did so (the implicit agent of 一是…,
+    二是…); ``deliverable``: the last program, platform or event a sentence was
+    about; ``place``: the place a heading named (bullets under it happen there).
+    """
+
+    topic: _M | None = None
+    agency: _M | None = None
+    deliverable: _M | None = None
+    place: _M | None = None
+    last_platform: _M | None = None
+
+    def update(self, text: str, sent: Sentence, ms: Sequence[_M], heading: bool) -> None:
+        subj = _subject(text, sent, ms)
+        if heading and ms:
+            places = [m for m in ms if m.type == "Place"]
+            self.place = places[-1] if places else None
+            named = [m for m in ms if m.type != "Place"]
+            if named:
+                self.topic = named[-1]
+                self.deliverable = named[-1] if named[-1].type in DELIVERABLE else self.deliverable
         if subj is not None and subj.type in ORG_LIKE | {"Platform"}:
-            topic = subj
+            self.topic = subj
+            if subj.type == "Agency":
+                self.agency = subj
+        delivered = [m for m in ms if m.type in DELIVERABLE]
+        if delivered and (subj is not None and subj.type in DELIVERABLE or not re.search(r"[0-9]", sent.text)):
+            self.deliverable = subj if subj is not None and subj.type in DELIVERABLE else delivered[0]
         for m in ms:
             if m.type == "Platform":
-                last_platform = m
-    return out
+                self.last_platform = m
 
 
 def _is_heading(sent: Sentence) -> bool:
@@ -149,7 +178,7 @@ def _with_anaphors(text: str, sent: Sentence, ms: list[_M], last: _M | None) -> 
     if last is None:
         return ms
     extra = []
-    for m in _ANAPHOR.finditer(text, sent.start, sent.end):
+    for m in _ANAPHOR.finditer(text[: sent.end], sent.start):
         s, e = m.span(1)
         if any(x.start <= s < x.end for x in ms):
             continue
@@ -197,18 +226,19 @@ def _rules(
     text: str,
     sent: Sentence,
     ms: Sequence[_M],
-    topic: _M | None,
+    ctx: _Context,
     names: dict[str, list[str]],
     types: dict[str, str],
 ) -> Iterator[Rel]:
     yield from _issued_by(text, ms)
     yield from _governed_by(text, ms, names, types)
-    yield from _administered_by(text, sent, ms, topic)
-    yield from _targets_supports(text, ms, topic, sent)
+    yield from _administered_by(text, sent, ms, ctx.agency)
+    yield from _targets_supports(text, ms, ctx, sent)
+    yield from _supports_list(text, sent, ms)
     yield from _participates(text, ms)
-    yield from _partners(text, sent, ms, topic)
+    yield from _partners(text, sent, ms, ctx.topic)
     yield from _part_of(text, ms)
-    yield from _located(text, ms)
+    yield from _located(text, sent, ms, ctx)
 
 
 def _issued_by(text: str, ms: Sequence[_M]) -> Iterator[Rel]:
@@ -223,14 +253,18 @@ def _issued_by(text: str, ms: Sequence[_M]) -> Iterator[Rel]:
         for k in range(i - 1, -1, -1):
             a = ms[k]
             if a.type == "PolicyDocument":
+                if re.fullmatch(r"[\s、和及与（）()A-Z0-9/—\-－.]*", _between(text, a, doc_m)):
+                    continue  # 制定《A》(DB31/T…) 和《B》: both titles share the agent
                 break
             if a.type not in ORG_LIKE and a.type != "Platform":
                 continue
             gap = _between(text, a, doc_m)
             pub = _PUBLISH.search(gap)
-            if pub and len(gap) <= 40 and not re.search(r"[。；]", gap) and "《" not in gap:
+            gap_text = re.sub(r"《[^》]*》|[（(][^）)]*[）)]", "", gap)
+            pub = _PUBLISH.search(gap_text)
+            if pub and len(gap_text) <= 40 and not re.search(r"[。；]", gap_text):
                 # the verb must follow the agent closely: 市规资局研究制定了《…》
-                if pub.start() <= 16:
+                if pub.start() <= 24:
                     for g in _group_before(text, ms, k):
                         if g.type in ORG_LIKE or g.type == "Platform":
                             yield doc_m, "issuedBy", g, "issuedBy:publish-verb", 0.85
@@ -295,48 +329,75 @@ def _administered_by(text: str, sent: Sentence, ms: Sequence[_M], topic: _M | No
             yield x, "administeredBy", topic, "administeredBy:topic", 0.55
 
 
-def _targets_supports(text: str, ms: Sequence[_M], topic: _M | None, sent: Sentence) -> Iterator[Rel]:
-    for i, x in enumerate(ms):
-        for j in range(i + 1, len(ms)):
-            t = ms[j]
-            gap = _between(text, x, t)
-            if len(gap) > 30 or re.search(r"[。；;]", gap):
-                break
-            if x.type in DELIVERABLE and t.type == "TargetGroup":
-                trig = _TARGET.search(gap)
-                if trig and not re.search(r"[，,]", gap[: trig.start()]):
-                    for g in _group_after(text, ms, j):
-                        if g.type == "TargetGroup":
-                            yield x, "targets", g, "targets:trigger", 0.8
-                    break
-            if x.type in DELIVERABLE | ORG_LIKE and t.type in {"Organization", "Program", "Platform", "Event"}:
-                trig = _SUPPORT.search(gap)
-                if trig and len(gap) <= 16 and not re.search(r"[，,]", gap):
-                    for g in _group_after(text, ms, j):
-                        if g.type in {"Organization", "Program", "Platform", "Event"} and g.key != x.key:
-                            yield x, "supports", g, "supports:trigger", 0.7
-                    break
-        # 面向/向/为 T … 的/发放/提供 X : X targets T
-        if x.type == "TargetGroup":
-            pre = text[max(sent.start, x.start - 12) : x.start]
-            if re.search(r"(?:面向|向|为|针对)[^，。；]*$", pre):
-                for y in ms[ms.index(x) + 1 :]:
-                    gap = _between(text, x, y)
-                    if len(gap) > 30 or re.search(r"[。；;]", gap):
+def _targets_supports(text: str, ms: Sequence[_M], ctx: _Context, sent: Sentence) -> Iterator[Rel]:
+    """X 主要支持/面向/惠及 T; 面向 T 的 X; 向 T 发放 X; (X) 为 N 家 T 提供 …; X 支持/服务 Org."""
+    part_of_sentence = [sent.start, *(sent.start + m.end() for m in re.finditer(r"[；;]", sent.text))]
+    for j, t in enumerate(ms):
+        lead = text[max(sent.start, t.start - 22) : t.start]
+        if t.type == "TargetGroup":
+            # 面向 32 周岁以下青年科技人员的扬帆专项 / 向 3319 家次中小微企业和创业团队发放…的创新券
+            if re.search(r"(?:面向|向|为|针对)[^，。；、]*$", lead):
+                group = _group_after(text, ms, j)
+                for y in ms[j + len(group) :]:
+                    gap = _between(text, group[-1], y)
+                    if len(gap) > 30 or re.search(r"[。；;、]", gap):
                         break
                     if y.type in ("Program", "Platform") and re.search(r"的|发放|提供", gap):
-                        yield y, "targets", x, "targets:for", 0.75
+                        for g in group:
+                            yield y, "targets", g, "targets:for", 0.75
                         break
-        # X 为 N 家 T 提供 …
-        if x.type in DELIVERABLE:
-            m = re.match(r"[^，。；]{0,8}?为\s*[0-9.]*\s*(?:余|多)?\s*[家个户名]?", text[x.end : x.end + 20])
-            if m:
-                for y in ms[ms.index(x) + 1 :]:
-                    if y.start - x.end > 24:
-                        break
-                    if y.type == "TargetGroup":
-                        yield x, "targets", y, "targets:for", 0.8
-                        break
+                else:
+                    subj = _sentence_deliverable(text, sent, ms, t, ctx)
+                    if subj is not None and re.search(r"(?:为|向)[^，。；]*$", lead) and re.match(
+                        r"[^，。；]{0,12}(?:提供|发放)", text[t.end : t.end + 16]
+                    ):
+                        yield subj, "targets", t, "targets:for", 0.7
+                continue
+            # X 主要支持 / 惠及 / 面向 (N 家) T
+            trig = re.search(r"(?:主要支持|重点支持|支持|面向|服务于|服务|惠及|覆盖|扶持|资助|帮助)\s*[0-9.]*\s*(?:余|多)?\s*[家户名个]?\s*$", lead)
+            if trig and not text[t.end : t.end + 1] == "的":
+                part = max(p for p in part_of_sentence if p <= t.start)
+                subj = next(
+                    (m for m in reversed(ms[:j]) if m.type in DELIVERABLE and m.start >= part
+                     and not re.search(r"[。；;]", _between(text, m, t))),
+                    None,
+                )
+                if subj is not None:
+                    k = ms.index(subj)
+                    for g in _group_before(text, ms, k):
+                        if g.type in DELIVERABLE:
+                            yield g, "targets", t, "targets:trigger", 0.8
+
+
+def _sentence_deliverable(text: str, sent: Sentence, ms: Sequence[_M], t: _M, ctx: _Context) -> _M | None:
+    """The program a sentence is about: the one named before ``t``, else the paragraph's."""
+    before = [m for m in ms if m.end <= t.start and m.type in DELIVERABLE]
+    return before[-1] if before else ctx.deliverable
+
+
+def _supports_list(text: str, sent: Sentence, ms: Sequence[_M]) -> Iterator[Rel]:
+    """A 推动建设/支持/服务于/资助/增加 B、C…: support for organisations, programs, platforms."""
+    supportable = {"Organization", "Program", "Platform", "Event"}
+    for j, t in enumerate(ms):
+        if t.type not in supportable:
+            continue
+        if j > 0 and _group_before(text, ms, j)[0] is not t:
+            continue  # only at the head of a list
+        lead = text[max(sent.start, t.start - 12) : t.start]
+        trig = re.search(r"(?:推动建设了?|支持|资助|扶持|服务于|服务|帮助|助力|赋能|增加|加大|扩大|培育)\s*(?:了|[0-9]+\s*家)?\s*$", lead)
+        if not trig:
+            continue
+        head_part = text[sent.start : t.start - len(lead) + trig.start()]
+        subj = next(
+            (m for m in reversed([m for m in ms if m.end <= t.start - len(lead) + trig.start()])
+             if m.type in ORG_LIKE | DELIVERABLE and not re.search(r"[。；;]", text[m.end : t.start])),
+            None,
+        )
+        if subj is None or (subj.type not in ORG_LIKE and len(head_part) - (subj.end - sent.start) > 8):
+            continue
+        for g in _group_after(text, ms, j):
+            if g.type in supportable and g.key != subj.key and (g.type != "Organization" or subj.type != "Organization"):
+                yield subj, "supports", g, "supports:trigger", 0.7
 
 
 def _participates(text: str, ms: Sequence[_M]) -> Iterator[Rel]:
@@ -407,22 +468,30 @@ def _part_of(text: str, ms: Sequence[_M]) -> Iterator[Rel]:
                     yield g, "partOf", ms[i - 1], "partOf:integrates", 0.6
 
 
-def _located(text: str, ms: Sequence[_M]) -> Iterator[Rel]:
-    for i, x in enumerate(ms):
-        if x.type == "Place":
+def _located(text: str, sent: Sentence, ms: Sequence[_M], ctx: _Context) -> Iterator[Rel]:
+    """X 落户/位于/遍布 P、Q (含 R)…; X 在 P 召开/举办; a list under a place heading 落户/入驻."""
+    for j, p in enumerate(ms):
+        if p.type != "Place" or (j > 0 and ms[j - 1].type == "Place" and re.fullmatch(r"[\s、（(含）)]*", _between(text, ms[j - 1], p))):
             continue
-        for j in range(i + 1, len(ms)):
-            p = ms[j]
-            gap = _between(text, x, p)
-            if len(gap) > 40 or re.search(r"[。；;]", gap):
+        lead = text[max(sent.start, p.start - 4) : p.start]
+        places = [p]
+        for q in ms[j + 1 :]:
+            if q.type == "Place" and re.fullmatch(r"[\s、，,（(含）)和及]*", _between(text, places[-1], q)):
+                places.append(q)
+            else:
                 break
-            if p.type != "Place":
-                continue
-            if _LOCATE.search(gap) and not re.search(r"[，,]", gap[:-2] if gap.endswith("在") else gap):
-                for g in _group_after(text, ms, j):
-                    if g.type == "Place":
-                        yield x, "locatedIn", g, "locatedIn:verb", 0.7
-                break
-            if re.fullmatch(r"\s*在\s*", gap) and _HOLD.match(text[p.end : p.end + 4]):
+        if _SPREAD.search(lead):
+            subj = next((m for m in reversed(ms[:j]) if m.type in DELIVERABLE | ORG_LIKE
+                         and not re.search(r"[。；;]", _between(text, m, p))), None)
+            if subj is not None:
+                for q in places:
+                    yield subj, "locatedIn", q, "locatedIn:verb", 0.7
+        elif re.search(r"在\s*$", lead) and _HOLD.match(text[places[-1].end : places[-1].end + 4]) and j > 0:
+            x = ms[j - 1]
+            if x.type != "Place" and re.fullmatch(r"\s*在\s*", _between(text, x, p)):
                 yield x, "locatedIn", p, "locatedIn:held-in", 0.8
-                break
+    # 宁德时代未来能源研究院、…等龙头企业创新中心落户 (under a place heading)
+    if ctx.place is not None and re.search(r"(?:落户|入驻|落地)\s*$", sent.text) and not any(m.type == "Place" for m in ms):
+        for m in ms:
+            if m.type in ORG_LIKE | {"Platform"}:
+                yield m, "locatedIn", ctx.place, "locatedIn:heading", 0.6
