@@ -452,7 +452,7 @@ def _suffix_names(
             subtype = re.search(r"[类型](.+)$", text[start:end])
             if not (subtype and subtype.group(1) in known) and not _specific(prefix, toks, etype, suffix):
                 continue
-            if prefix in places and etype not in ("Agency", "Place"):
+            if prefix in places and etype not in ("Agency", "Place") and suffix != "代表团":
                 continue  # 韩国公司, 上海企业: a place and a class noun
             yield _Cand(
                 start, end, _refine(etype, text[start:end], suffix), f"pattern:suffix:{suffix}",

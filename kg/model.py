@@ -290,7 +290,7 @@ class Extraction:
                     "rule": r.rule,
                     "confidence": r.confidence,
                 }
-                for r in self.relations
+                for r in _first_statement_of_each_edge(self.relations)
                 if r.head in ids and r.tail in ids
             ],
             "observations": [
@@ -308,6 +308,18 @@ class Extraction:
                 if o.subject in ids
             ],
         }
+
+
+def _first_statement_of_each_edge(relations: list[Relation]) -> list[Relation]:
+    """One relation per edge (head, relation, tail), with the first sentence that states it."""
+    seen: set[tuple[str, str, str]] = set()
+    out = []
+    for r in relations:
+        edge = (*sorted((r.head, r.tail)), r.relation) if r.relation in SYMMETRIC_RELATIONS else (r.head, r.tail, r.relation)
+        if edge not in seen:
+            seen.add(edge)
+            out.append(r)
+    return out
 
 
 @dataclass

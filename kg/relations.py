@@ -41,7 +41,7 @@ _SUPPORT = re.compile(r"支持|资助|扶持|推动建设|培育|服务于|服�
 _JOIN = re.compile(r"入驻|进场|参与|加入|参加|入选|登陆|挂牌|入库|上市")
 _PARTNER = re.compile(r"签署|签订|合作|共建|联合|携手|共同")
 _LOCATE = re.compile(r"落户|位于|坐落|设在|落地|遍布|分布于|分布在")
-_SPREAD = re.compile(r"(?:遍布|分布于|分布在|覆盖|位于|落户|坐落于|设在)\s*$")
+_SPREAD = re.compile(r"(?:遍布|分布于|分布在|位于|落户|坐落于|设在)\s*$")
 _HOLD = re.compile(r"召开|举办|举行|开幕|启动")
 _PARTS = re.compile(r"集成|包括|包含|涵盖|下设")
 _GROUP_SEP = re.compile(r"^\s*(?:、|和|与|及|以及|，|,|“|”|\s)*\s*$")
@@ -95,12 +95,13 @@ def extract_relations(
     para_end = -1
     j = 0
     for sent in sentences:
-        heading = _is_heading(sent)
+        heading = _is_heading(doc.clean, sent)
         if sent.start > para_end:  # a new paragraph: the topic ends with its paragraph
             nl = doc.clean.find("\n\n", sent.end)
             para_end = nl if nl >= 0 else len(doc.clean)
             if not heading and not _continues_section(doc, sent):
                 ctx.topic = ctx.agency = ctx.deliverable = None
+                ctx.recent = None
         while j < len(items) and items[j].start < sent.start:
             j += 1
         ms = [m for m in items[j:] if m.end <= sent.end]
@@ -126,32 +127,49 @@ class _Context:
     topic: _M | None = None
     agency: _M | None = None
     deliverable: _M | None = None
+    recent: _M | None = None  # the program the previous sentence was about
     place: _M | None = None
+    section: _M | None = None  # what the last heading named
     last_platform: _M | None = None
+
+    @property
+    def subject(self) -> _M | None:
+        return self.topic or self.section
 
     def update(self, text: str, sent: Sentence, ms: Sequence[_M], heading: bool) -> None:
         subj = _subject(text, sent, ms)
-        if heading and ms:
+        self.recent = None
+        if heading:
             places = [m for m in ms if m.type == "Place"]
-            self.place = places[-1] if places else None
             named = [m for m in ms if m.type != "Place"]
-            if named:
-                self.topic = named[-1]
-                self.deliverable = named[-1] if named[-1].type in DELIVERABLE else self.deliverable
+            self.place = places[-1] if places else None
+            self.section = named[-1] if named else None
+            self.topic = None
+            if named and named[-1].type in DELIVERABLE:
+                self.deliverable = self.recent = named[-1]
         if subj is not None and subj.type in ORG_LIKE | {"Platform"}:
             self.topic = subj
             if subj.type == "Agency":
                 self.agency = subj
         delivered = [m for m in ms if m.type in DELIVERABLE]
         if delivered and (subj is not None and subj.type in DELIVERABLE or not re.search(r"[0-9]", sent.text)):
-            self.deliverable = subj if subj is not None and subj.type in DELIVERABLE else delivered[0]
+            self.deliverable = self.recent = subj if subj is not None and subj.type in DELIVERABLE else delivered[0]
         for m in ms:
             if m.type == "Platform":
                 self.last_platform = m
 
 
-def _is_heading(sent: Sentence) -> bool:
-    return len(sent.text) <= 30 and not re.search(r"[。；！？]$", sent.text)
+def _is_heading(text: str, sent: Sentence) -> bool:
+    """A line of its own, short, without closing punctuation and not a bullet: 智能制造平台."""
+    line_start = text.rfind("\n", 0, sent.start) + 1
+    line_end = text.find("\n", sent.end)
+    line = text[line_start : line_end if line_end != -1 else len(text)]
+    return (
+        line.strip() == sent.text.strip()
+        and len(sent.text) <= 40
+        and not re.search(r"[。；！？：:]$", sent.text)
+        and not re.match(r"\s*[-•◆▶»*]", line)
+    )
 
 
 def _continues_section(doc: Document, sent: Sentence) -> bool:
@@ -234,9 +252,9 @@ def _rules(
     yield from _governed_by(text, ms, names, types)
     yield from _administered_by(text, sent, ms, ctx.agency)
     yield from _targets_supports(text, ms, ctx, sent)
-    yield from _supports_list(text, sent, ms)
+    yield from _supports_list(text, sent, ms, ctx)
     yield from _participates(text, ms)
-    yield from _partners(text, sent, ms, ctx.topic)
+    yield from _partners(text, sent, ms, ctx.subject)
     yield from _part_of(text, ms)
     yield from _located(text, sent, ms, ctx)
 
@@ -338,6 +356,7 @@ def _targets_supports(text: str, ms: Sequence[_M], ctx: _Context, sent: Sentence
             # 面向 32 周岁以下青年科技人员的扬帆专项 / 向 3319 家次中小微企业和创业团队发放…的创新券
             if re.search(r"(?:面向|向|为|针对)[^，。；、]*$", lead):
                 group = _group_after(text, ms, j)
+                found = False
                 for y in ms[j + len(group) :]:
                     gap = _between(text, group[-1], y)
                     if len(gap) > 30 or re.search(r"[。；;、]", gap):
@@ -345,16 +364,23 @@ def _targets_supports(text: str, ms: Sequence[_M], ctx: _Context, sent: Sentence
                     if y.type in ("Program", "Platform") and re.search(r"的|发放|提供", gap):
                         for g in group:
                             yield y, "targets", g, "targets:for", 0.75
+                        found = True
                         break
-                else:
-                    subj = _sentence_deliverable(text, sent, ms, t, ctx)
-                    if subj is not None and re.search(r"(?:为|向)[^，。；]*$", lead) and re.match(
-                        r"[^，。；]{0,12}(?:提供|发放)", text[t.end : t.end + 16]
-                    ):
-                        yield subj, "targets", t, "targets:for", 0.7
+                if not found and re.search(r"(?:为|向)[^，。；]*$", lead) and re.match(
+                    r"[^，。；]{0,12}(?:提供|发放)", text[group[-1].end : group[-1].end + 16]
+                ):
+                    before = [m for m in ms[:j] if m.type in DELIVERABLE]
+                    subj = before[-1] if before else ctx.recent
+                    if subj is not None:
+                        for g in group:
+                            yield subj, "targets", g, "targets:for", 0.7
                 continue
             # X 主要支持 / 惠及 / 面向 (N 家) T
-            trig = re.search(r"(?:主要支持|重点支持|支持|面向|服务于|服务|惠及|覆盖|扶持|资助|帮助)\s*[0-9.]*\s*(?:余|多)?\s*[家户名个]?\s*$", lead)
+            trig = re.search(
+                r"(?:主要支持|重点支持|支持|面向|服务于|服务|惠及|覆盖|扶持|资助|帮助)"
+                r"(?:[^，。；、]{0,20}的)?\s*[0-9.]*\s*(?:余|多)?\s*[家户名个]?\s*$",
+                lead,
+            )
             if trig and not text[t.end : t.end + 1] == "的":
                 part = max(p for p in part_of_sentence if p <= t.start)
                 subj = next(
@@ -363,41 +389,54 @@ def _targets_supports(text: str, ms: Sequence[_M], ctx: _Context, sent: Sentence
                     None,
                 )
                 if subj is not None:
-                    k = ms.index(subj)
-                    for g in _group_before(text, ms, k):
+                    group = _group_before(text, ms, ms.index(subj))
+                    if _OBJECT_BEFORE.search(text[max(sent.start, group[0].start - 2) : group[0].start]):
+                        continue  # 向市金融局、上交所推荐…: an addressee, not the supporter
+                    for g in group:
                         if g.type in DELIVERABLE:
                             yield g, "targets", t, "targets:trigger", 0.8
 
 
-def _sentence_deliverable(text: str, sent: Sentence, ms: Sequence[_M], t: _M, ctx: _Context) -> _M | None:
-    """The program a sentence is about: the one named before ``t``, else the paragraph's."""
-    before = [m for m in ms if m.end <= t.start and m.type in DELIVERABLE]
-    return before[-1] if before else ctx.deliverable
+def _supports_list(text: str, sent: Sentence, ms: Sequence[_M], ctx: _Context) -> Iterator[Rel]:
+    """A 推动建设/支持/服务于/资助/增加/孵化 B、C…: support for organisations, programs, platforms.
 
-
-def _supports_list(text: str, sent: Sentence, ms: Sequence[_M]) -> Iterator[Rel]:
-    """A 推动建设/支持/服务于/资助/增加 B、C…: support for organisations, programs, platforms."""
+    The supporter is the agency or organisation that opens the sentence, else
+    the nearest one named before the trigger in the same clause, else what the
+    section heading named (智能制造平台 … 技术支撑孵化的智邦、治臻).
+    """
     supportable = {"Organization", "Program", "Platform", "Event"}
+    opener = _subject(text, sent, ms)
     for j, t in enumerate(ms):
-        if t.type not in supportable:
+        if t.type not in supportable or (j > 0 and _group_before(text, ms, j)[0] is not t):
             continue
-        if j > 0 and _group_before(text, ms, j)[0] is not t:
-            continue  # only at the head of a list
         lead = text[max(sent.start, t.start - 12) : t.start]
-        trig = re.search(r"(?:推动建设了?|支持|资助|扶持|服务于|服务|帮助|助力|赋能|增加|加大|扩大|培育)\s*(?:了|[0-9]+\s*家)?\s*$", lead)
+        trig = re.search(
+            r"(?:推动建设了?|支持|资助|扶持|服务于|服务|帮助|助力|赋能|增加|加大|扩大|培育|支撑孵化|孵化)"
+            r"\s*(?:了|的|[0-9]+\s*家)?\s*$",
+            lead,
+        )
         if not trig:
             continue
-        head_part = text[sent.start : t.start - len(lead) + trig.start()]
-        subj = next(
-            (m for m in reversed([m for m in ms if m.end <= t.start - len(lead) + trig.start()])
-             if m.type in ORG_LIKE | DELIVERABLE and not re.search(r"[。；;]", text[m.end : t.start])),
-            None,
-        )
-        if subj is None or (subj.type not in ORG_LIKE and len(head_part) - (subj.end - sent.start) > 8):
+        at = t.start - len(lead) + trig.start()
+        if opener is not None and opener.type in ORG_LIKE and opener.end <= at:
+            subj: _M | None = opener
+        else:
+            subj = next(
+                (m for m in reversed([m for m in ms if m.end <= at])
+                 if m.type in ORG_LIKE | DELIVERABLE and not re.search(r"[，,。；;]", text[m.end : at])
+                 and not _OBJECT_BEFORE.search(text[max(sent.start, m.start - 2) : m.start])),
+                None,
+            )
+            if subj is None and not [m for m in ms if m.end <= at]:
+                subj = ctx.section
+        if subj is None:
             continue
         for g in _group_after(text, ms, j):
             if g.type in supportable and g.key != subj.key and (g.type != "Organization" or subj.type != "Organization"):
                 yield subj, "supports", g, "supports:trigger", 0.7
+
+
+_OBJECT_BEFORE = re.compile(r"(?:向|与|对|为|和|给|在)\s*$")
 
 
 def _participates(text: str, ms: Sequence[_M]) -> Iterator[Rel]:

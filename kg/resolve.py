@@ -142,6 +142,7 @@ def resolve_document(
             extra.append(_mention_like(doc, s, e, types[name_key(name)], "alias:declared"))
 
     # short forms: without place prefix, or without a middle part
+    known = {name_key(m.text) for m in mentions if m.canonical}
     keys = sorted({name_key(_ORDINAL.sub("", m.text) or m.text) for m in mentions})
     by_len = sorted(keys, key=lambda k: (-len(k), k))
     for short in keys:
@@ -150,6 +151,8 @@ def resolve_document(
                 break
             if base_type(types.get(short, "")) != base_type(types.get(long, "")):
                 continue
+            if types.get(short) == "TargetGroup" or (short in known and long in known):
+                continue  # 中小企业 / 中小微企业: classes, and names the lexicon keeps apart, stay apart
             if _abbreviates(short, long) or _tail_alias(short, long):
                 groups.union(short, long)
                 break
