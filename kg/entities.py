@@ -51,7 +51,7 @@ _SUFFIXES: dict[str, tuple[str, ...]] = {
     ),
     "Platform": (
         "交易所", "交易中心", "分中心", "服务中心", "转移中心", "平台", "数据库", "培育库",
-        "商城", "热线", "公众号", "基地", "孵化器", "众创空间", "展厅", "专窗", "中心",
+        "商城", "热线", "公众号", "基地", "孵化器", "众创空间", "展厅", "专窗", "中心", "网络",
     ),
     "Program": (
         "信用贷", "贷", "券", "计划", "工程", "专项", "试点", "基金", "行动", "资金", "项目",
@@ -278,7 +278,9 @@ def _specific(prefix: str, tokens: list[str], etype: str, suffix: str) -> bool:
         return False
     if etype == "Agency" and len(prefix) == 1:
         return prefix in "市区省县镇"  # 区科委, not 我委 / 本委
-    weak = suffix in ("中心", "创新中心", "科学中心", "项目", "资金")
+    if "“" in prefix and "”" in prefix:
+        return True  # a quoted element makes a name: 全球技术供需对接“立体”网络
+    weak = suffix in ("中心", "创新中心", "科学中心", "项目", "资金", "网络")
     if weak:  # a place alone does not make 国际科创中心 or 海外项目 a name
         core = [t for t in core if not any(t.startswith(m) for m in _SPECIFIC_MARKERS) and t not in _PLACE_WORDS]
         return any(not _generic(t) and not re.fullmatch(r"[0-9]+", t) for t in core)
@@ -344,8 +346,10 @@ def _walk_left(text: str, tokens: Sequence[tuple[int, int]], first: int) -> int:
         if tok == "”":  # a quoted element glued to the name: “创·在上海”国际创新创业大赛
             q = text.rfind("“", max(0, s - 16), s)
             if q >= 0 and "\n" not in text[q:s]:
-                start = q
+                start = q  # and go on: 全球技术供需对接“立体”网络
                 j = next((k for k in range(j, -1, -1) if tokens[k][0] <= q), -1) - 1
+                if j >= 0 and tokens[j][1] == q and _is_name_token(text[tokens[j][0] : tokens[j][1]]):
+                    continue
                 break
             break
         if tok in ("）", ")"):

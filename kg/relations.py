@@ -33,7 +33,7 @@ DELIVERABLE = {"Program", "Platform", "Event"}
 _PUBLISH = re.compile(r"(?:研究|共同|联合)?(?:发布|印发|出台|制定|制订|起草|颁布|出版)(?:了)?")
 _ADMIN = re.compile(
     r"建设|打造|主办|承办|牵头|指导|组织|举办|搭建|运营|设立|推出|实施|发起|建立|筹建|负责|构建|创建|"
-    r"上线|开设|设置|创设|推动建设|开展"
+    r"上线|开设|设置|创设|推动建设|开展|推出"
 )
 _ADMIN_PASSIVE = re.compile(r"^\s*由\s*$")
 _TARGET = re.compile(r"主要支持|重点支持|支持|面向|服务于|服务|惠及|覆盖|针对|扶持|资助|帮助|为|向")
@@ -155,7 +155,7 @@ class _Context:
         if delivered and (subj is not None and subj.type in DELIVERABLE or not re.search(r"[0-9]", sent.text)):
             self.deliverable = self.recent = subj if subj is not None and subj.type in DELIVERABLE else delivered[0]
         for m in ms:
-            if m.type == "Platform":
+            if m.type == "Platform" and re.search(r"(?:平台|交易所|中心)$", m.text):
                 self.last_platform = m
 
 
@@ -181,14 +181,20 @@ def _continues_section(doc: Document, sent: Sentence) -> bool:
 
 def _subject(text: str, sent: Sentence, ms: Sequence[_M]) -> _M | None:
     """The entity a sentence opens with, as its subject (after 近年来，/一是 …)."""
+    topic_phrase = _ABOUT.match(text, sent.start)  # 关于“…”的建议方面，: the proposal's words, not the subject
+    start = topic_phrase.end() if topic_phrase else sent.start
+    ms = [m for m in ms if m.start >= start]
     if not ms:
         return None
-    head = text[sent.start : ms[0].start]
+    head = text[start : ms[0].start]
     head = _ENUM.sub("", head)
     head = re.sub(r"^(?:近年来|近几年|目前|截至目前|同时|另外|此外|下阶段|20\d\d\s*年)[，,]?\s*", "", head)
     if len(head.strip(" “”*")) <= 2:
         return ms[0]
     return None
+
+
+_ABOUT = re.compile(r"\s*关于“[^”]{1,40}”(?:的建议)?(?:方面)?\s*[，,]?\s*")
 
 
 def _with_anaphors(text: str, sent: Sentence, ms: list[_M], last: _M | None) -> list[_M]:
@@ -201,7 +207,7 @@ def _with_anaphors(text: str, sent: Sentence, ms: list[_M], last: _M | None) -> 
         if any(x.start <= s < x.end for x in ms):
             continue
         word = m.group(1).removeprefix("该")
-        if _SUFFIX_OF_ANAPHOR.get(word) == last.type and last.text.endswith(word[-2:]) or word == "平台" and last.type == "Platform":
+        if _SUFFIX_OF_ANAPHOR.get(word) == last.type and last.text.endswith(word[-2:]):
             extra.append(_M(last.key, last.type, s, e, m.group(1)))
     return sorted(ms + extra, key=lambda x: (x.start, x.end)) if extra else ms
 
@@ -343,7 +349,10 @@ def _administered_by(text: str, sent: Sentence, ms: Sequence[_M], topic: _M | No
             yield x, "administeredBy", agent, "administeredBy:agent-verb", 0.8
         elif topic is not None and topic.type in ORG_LIKE and _ENUM.match(text[sent.start : sent.end]):
             yield x, "administeredBy", topic, "administeredBy:topic", 0.6
-        elif topic is not None and topic.type in ORG_LIKE and text[sent.start : clause_start + 1].strip("，, ") == "":
+        elif topic is not None and topic.type in ORG_LIKE and (
+            text[sent.start : clause_start + 1].strip("，, ") == ""
+            or not any(m.type in ORG_LIKE for m in ms)
+        ):
             yield x, "administeredBy", topic, "administeredBy:topic", 0.55
 
 
