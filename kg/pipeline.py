@@ -349,8 +349,14 @@ def _nearest_dir(out: Path) -> Path:
 
 
 def _check_writable(out: Path) -> None:
-    probe = out if out.exists() else next((p for p in out.parents if p.exists()), Path("."))
-    if probe.exists() and not probe.is_dir():
+    """Fail before any work if ``out`` cannot hold the build (tried with a real temporary file)."""
+    if out.exists() and not out.is_dir():
         raise OutputError(f"{out} is not a directory: pass --out DIR")
-    if not os.access(probe, os.W_OK):
-        raise OutputError(f"{out} is not writable: pass --out with a directory you can write to")
+    probe = _nearest_dir(out)
+    try:
+        with tempfile.TemporaryFile(prefix=".kg-probe-", dir=probe):
+            pass
+    except OSError as exc:
+        raise OutputError(
+            f"{out} is not writable ({exc.strerror or exc}): pass --out with a directory you can write to"
+        ) from None
