@@ -158,7 +158,7 @@ def _print_summary(summary: dict[str, Any]) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from kg.model import RELATION_LABELS, TYPE_LABELS
+    from kg.model import RELATION_LABELS, SUBCLASS_OF, type_label
 
     console = Console()
     table = Table(title="stikg graph", show_header=True, header_style="bold")
@@ -166,9 +166,10 @@ def _print_summary(summary: dict[str, Any]) -> None:
     table.add_column("count", justify="right")
     table.add_row("documents", str(summary["documents"]))
     table.add_row("entities", str(summary["entities"]))
-    for t, n in summary["by_type"].items():
-        zh = TYPE_LABELS.get(t, (t, t))[0]
-        table.add_row(f"  {t} {zh}", str(n))
+    for t, n in sorted(summary["by_type"].items(), key=lambda tn: (SUBCLASS_OF.get(tn[0], tn[0]), tn[0] in SUBCLASS_OF, tn[0])):
+        zh = type_label(t)[0]
+        indent = "    " if t in SUBCLASS_OF else "  "
+        table.add_row(f"{indent}{t} {zh}", str(n))
     table.add_row("relations", str(summary["relations"]))
     for r, n in summary["by_relation"].items():
         zh = RELATION_LABELS.get(r, (r, r))[0]
@@ -555,3 +556,37 @@ def export(fmt: str, out: str | None, graph_dir: str) -> None:
         return
     for path in write(graph_dir, fmt, out):
         click.echo(f"wrote {path}", err=True)
+
+
+# --- explorer (issue 4) ---
+
+
+@cli.command("viz")
+@graph_option
+@click.option(
+    "--out",
+    "out_path",
+    default=None,
+    type=click.Path(dir_okay=False),
+    help="HTML file to write.  [default: GRAPH/explorer.html]",
+)
+@click.option("--focus", default=None, help="Show only the neighbourhood of this entity (label or alias).")
+@click.option("--hops", default=2, show_default=True, type=click.IntRange(min=0), help="Hops around --focus.")
+@click.option("--title", default=None, help="Page title.")
+@handle_errors
+def viz(graph_dir: str, out_path: str | None, focus: str | None, hops: int, title: str | None) -> None:
+    """Write the interactive HTML explorer (one self-contained file, works offline).
+
+    \b
+    Example:
+      kg viz --graph build --out build/explorer.html
+      kg viz --focus 市科委 --hops 2 --out build/shikewei.html
+    """
+    from pathlib import Path
+
+    from kg.explorer import DEFAULT_TITLE, read_index, write_explorer
+
+    index = read_index(graph_dir)
+    out = Path(out_path) if out_path else Path(graph_dir) / "explorer.html"
+    written = write_explorer(index, out, focus=focus, hops=hops, title=title or DEFAULT_TITLE)
+    click.echo(f"Explorer 浏览页: {written}  (open it in a browser 用浏览器打开)")

@@ -45,7 +45,7 @@ _SUFFIXES: dict[str, tuple[str, ...]] = {
         "科委", "经信委", "发改委", "国资委", "委", "局", "厅", "科创办",
     ),
     "Organization": (
-        "有限公司", "股份公司", "公司", "集团", "银行", "大学", "学院", "研究院", "研究所",
+        "有限公司", "股份公司", "公司", "集团", "代表团", "银行", "大学", "学院", "研究院", "研究所",
         "情报所", "科学院", "实验室", "促进会", "协会", "学会", "联盟", "医院", "科学中心",
         "创新中心", "研究中心", "赋能中心",
     ),
@@ -58,7 +58,7 @@ _SUFFIXES: dict[str, tuple[str, ...]] = {
         "保险", "补贴",
     ),
     "Event": (
-        "挑战赛", "大赛", "大会", "论坛", "博览会", "交易会", "峰会", "直通车", "路演",
+        "挑战赛", "大赛", "大会", "论坛", "博览会", "交易会", "峰会", "直通车",
     ),
     "Place": (
         "示范区", "集聚区", "科技园", "产业园", "创新园", "新片区", "走廊", "经济圈", "科学城",
@@ -96,17 +96,21 @@ _GENERIC_TOKENS = frozenset(
     """科技 技术 创新 创业 服务 产业 企业 国际 国内 全球 公共 研发 转化 成果 科研 功能型 功能 综合
     校企 政企 银企 专业 专业化 孵化 中小 中小型 大型 重点 重大 新型 高新 高新技术 数字化 智能化 线上 线下 市场
     市场化 金融 信息 数据 管理 发展 建设 合作 开放 开放式 协同 共性 基础 应用 产学研 战略 示范
-    领军 龙头 外资 内资 民营 国有 国资 大 小 新 高 双创 科创 要素 资源 体系 机制 政策 项目 专题 系列 综合性 区域 区域性
+    领军 龙头 外资 内资 民营 国有 国资 大 小 新 高 双创 国内 海外 境外 国外 海内外 国内外 优质 单个 合作 范围
+    知识产权 融资 质押 类 三大 互联网 治理 装置 园区 法律 证券 机构 公司 上市 跨国 商业 贴现 用人 业务
+    骨干 头部 知名 行业 重点 大型 成员 协作 意向 实际 兑现 使用 综合 国际化 一流 分 试点 科创 要素 资源 体系 机制 政策 项目 专题 系列 综合性 区域 区域性
     行业 领域 平台 中心 网络 服务业 交易 转移 对接 供需 运营 实训 培训 特色 品牌 优质 高端 前沿
     高水平 高质量 一站式 全链条 全方位 多层次 社会化 主体 载体 机构 组织 单位 部门 企业家 人才
     团队 产品 工作 活动 开放式创新 创新型 研究 应用型 集成 配套 公益 公益性 投资 融资 股权 债权
     保险 信贷 贷款 担保 财政 税收 资金 专项 科学 学科 院所 高校 大学 学院""".split()
 )
 
+_PLACE_WORDS = frozenset("海外 海内外 国内外 国内 境外 国外 全球 美 中美 中外 以色列 欧洲 长三角 上海".split())
+
 _SPECIFIC_MARKERS = ("国家", "中国", "全国", "上海", "长三角", "浦江", "张江", "临港", "国务院")
 
 _LEADING_TRIM = re.compile(
-    r"(?:[一二三四五六七八九十两几]+[大类个项家]|第\s*[0-9一二三四五六七八九十]+\s*[届期批]|20\d\d\s*年?|[0-9]+\s*个|新一轮|首届|本届)"
+    r"(?:[一二三四五六七八九十两几]+[大类个项家]+|第\s*[0-9一二三四五六七八九十]+\s*[届期批]|20\d\d\s*年?|[0-9]+\s*个|新一轮|首届|本届)"
 )
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
@@ -123,7 +127,7 @@ _AFTER_QUOTE_WORDS = (
 )
 
 _SURNAMES = set(
-    "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶"
+    "习王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶"
     "阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段钱汤尹黎易常武乔贺赖龚文"
     "洪蓓严施钮倪殷庞"
 )
@@ -168,13 +172,17 @@ class _LexiconScanner:
         import ahocorasick
 
         self.automaton = ahocorasick.Automaton()
-        for name, entry in lexicon.names():
-            key = "".join(_norm_char(c) for c in name if not c.isspace())
-            key = re.sub(r"[《》“”\"']", "", key)
-            if len(key) < 2:
-                continue
-            self.automaton.add_word(key, (len(key), entry.type, entry.label))
+        for entry in lexicon.entries:
+            for name in entry.names:
+                self._add(name, (entry.type, entry.label))
+        for phrase in lexicon.blocked():  # 科技部门 is not 科技部: the longer phrase wins and yields nothing
+            self._add(phrase, ("", ""))
         self.automaton.make_automaton()
+
+    def _add(self, name: str, value: tuple[str, str]) -> None:
+        key = re.sub(r"[《》“”\"']", "", "".join(_norm_char(c) for c in name if not c.isspace()))
+        if len(key) >= 2:
+            self.automaton.add_word(key, (len(key), *value))
 
     def scan(self, text: str) -> list[_Cand]:
         index: list[int] = []
@@ -191,6 +199,11 @@ class _LexiconScanner:
             start, stop = index[s], index[end] + 1
             if _cuts_latin(text, start, stop):
                 continue
+            surface = text[start:stop]  # keep quote marks balanced: “双一流”建设
+            if surface.count("”") > surface.count("“") and text[start - 1 : start] == "“":
+                start -= 1
+            elif surface.count("“") > surface.count("”") and text[stop : stop + 1] == "”":
+                stop += 1
             found.append(_Cand(start, stop, etype, "lexicon", label, priority=10))
         return found
 
@@ -228,7 +241,8 @@ def _quoted(text: str) -> Iterable[_Cand]:
                 etype = "Event"
             yield _Cand(m.start(), m.end() + len(word), etype, "pattern:quoted+suffix", priority=1)
         elif inner.endswith(_PROGRAM_QUOTED_SUFFIX) and 2 <= len(inner) <= 10:
-            yield _Cand(m.start(1), m.end(1), "Program", "pattern:quoted", priority=1)
+            sfx = next(s for s in _PROGRAM_QUOTED_SUFFIX if inner.endswith(s))
+            yield _Cand(m.start(1), m.end(1), _refine("Program", inner, sfx), "pattern:quoted", priority=1)
         elif len(inner) >= 3 and suffix_type(inner) and not re.search(r"[，。、]", inner):
             etype = suffix_type(inner) or "Program"
             sfx = next(s for s, _ in _SUFFIX_LIST if inner.endswith(s))
@@ -262,15 +276,19 @@ def _specific(prefix: str, tokens: list[str], etype: str, suffix: str) -> bool:
     core = [t for t in tokens if t.strip()]
     if not core:
         return False
+    if etype == "Agency" and len(prefix) == 1:
+        return prefix in "市区省县镇"  # 区科委, not 我委 / 本委
+    weak = suffix in ("中心", "创新中心", "科学中心", "项目", "资金")
+    if weak:  # a place alone does not make 国际科创中心 or 海外项目 a name
+        core = [t for t in core if not any(t.startswith(m) for m in _SPECIFIC_MARKERS) and t not in _PLACE_WORDS]
+        return any(not _generic(t) and not re.fullmatch(r"[0-9]+", t) for t in core)
     if any(prefix.startswith(m) or m in prefix for m in _SPECIFIC_MARKERS):
         return True
     if re.search(r"[A-Za-z]", prefix):
         return True
     if any(not _generic(t) and not re.fullmatch(r"[0-9]+", t) for t in core):
         return len(prefix) >= (1 if etype in ("Organization", "Agency") else 2)
-    # all-generic prefixes: strong suffixes still make names (创新挑战赛, 科技创新计划)
-    if etype == "Event" and suffix in ("挑战赛", "大赛", "大会", "博览会", "交易会"):
-        return len(prefix) >= 2
+    # all-generic prefixes: program suffixes still make names (科技创新计划)
     if etype == "Program" and suffix in ("计划", "工程", "资金", "试点", "专项") and len(prefix) >= 4:
         return True
     return False
@@ -289,12 +307,27 @@ def _word_tags() -> dict[str, str]:
 _TAGS: dict[str, str] | None = None
 _STOP_TAGS = ("p", "c", "u", "r", "d", "m", "q", "y", "e", "o", "f")
 #: Verbs that do occur inside names (国家技术转移人才培养基地); other verbs end a name.
-_NAME_VERBS = frozenset(
+_NAME_VERBS: frozenset[str] = frozenset(
     """转移 转化 培养 交易 对接 孵化 服务 创新 创业 发展 研究 促进 管理 评价 认定 融资 投资 导航
     制造 开发 研发 检测 检验 咨询 设计 孵育 加速 示范 引领 赋能 推广 应用 共享 合作 交流 展示 发布
-    保护 质押 托管 结算 登记 育成 转让 许可 联动 协同 支持 建设 推进 振兴 开放""".split()
+    保护 质押 托管 结算 登记 育成 转让 许可 联动 协同 支持 建设 推进 振兴 开放 验证 认证 测试 试验
+    评估 监测 评审 鉴定 加工 生产 实验 中试 定价 挂牌 上市 转移转化 创造 制备 装备 集成 计量 检索""".split()
 )
 _STOP_CHARS = "等的与和及在为由对向将把被从于或并且"
+
+
+#: Name-internal verbs that also govern names elsewhere; inside a name they win.
+_NAME_VERBS_INSIDE = frozenset({"服务", "孵化", "对接", "管理", "运营", "认定", "培育", "引进", "转化", "交易"})
+
+
+#: Verbs of the name list that begin a clause rather than a name: 发展X中心 is "develop X centres".
+_LEADING_VERBS = frozenset("发展 建设 推进 支持 开放 振兴 联动 协同 促进 推广".split())
+
+
+def _governs(text: str, token: tuple[int, int], tags: dict[str, str]) -> bool:
+    """A governing verb or preposition: what comes after it is its object."""
+    tok = text[token[0] : token[1]]
+    return tags.get(tok, "")[:1] == "v" and tok not in _NAME_VERBS
 
 
 def _walk_left(text: str, tokens: Sequence[tuple[int, int]], first: int) -> int:
@@ -322,11 +355,21 @@ def _walk_left(text: str, tokens: Sequence[tuple[int, int]], first: int) -> int:
                 j = next((k for k in range(j, -1, -1) if tokens[k][0] <= ps), -1) - 1
                 continue
             break
+        verb = tags.get(tok, "x")[:1] == "v" and tok not in _NAME_VERBS
         if (
-            tok in _STOP_TOKENS
+            verb
+            and tok not in _STOP_TOKENS
+            and j > 0
+            and _governs(text, tokens[j - 1], tags)
+            and first - j >= 2  # more of the name follows: 启明 + 技术转移服务 + 平台
+        ):
+            start = s  # a verb-like word right after a governing verb starts the name: 搭建启明…平台
+            break
+        if (
+            (tok in _STOP_TOKENS and tok not in _NAME_VERBS_INSIDE)
             or not _is_name_token(tok)
             or tags.get(tok, "x").startswith(_STOP_TAGS)
-            or (tags.get(tok, "x")[:1] == "v" and tok not in _NAME_VERBS)
+            or verb
             or (re.search(r"[0-9]", tok) and not re.search(r"[A-Za-z]", tok))
             or (len(tok) > 1 and tok[0] in "余多" and tok[1] in "个家项场次批类所位名")
         ):
@@ -345,14 +388,21 @@ def _walk_left(text: str, tokens: Sequence[tuple[int, int]], first: int) -> int:
             break
         tok = text[tokens[k][0] : tokens[k][1]]
         tag = tags.get(tok, "")
-        if (tag.startswith("v") and tag != "vn") or tag == "a" or tok in _STOP_TOKENS:
+        if (
+            (tag.startswith("v") and tag != "vn" and (tok in _NAME_VERBS or tok in _STOP_TOKENS))
+            or tag == "a"
+            or tok in _STOP_TOKENS
+            or tok in _LEADING_VERBS
+        ):
             start = tokens[k + 1][0]
             continue
         break
     return start
 
 
-def _suffix_names(text: str, tokens: Sequence[tuple[int, int]]) -> Iterable[_Cand]:
+def _suffix_names(
+    text: str, tokens: Sequence[tuple[int, int]], places: frozenset[str] = frozenset()
+) -> Iterable[_Cand]:
     """Names that end in a known suffix; the start is found by walking back over tokens."""
     ends = {e: i for i, (_, e) in enumerate(tokens)}
     for suffix, etype in _SUFFIX_LIST:
@@ -389,9 +439,11 @@ def _suffix_names(text: str, tokens: Sequence[tuple[int, int]]) -> Iterable[_Can
                 or re.search("有关|相关|各类|一批", prefix)
             ):
                 continue
-            toks = [text[s:e] for s, e in tokens if s >= start and e <= m.start()]
+            toks = [text[max(s, start) : min(e, m.start())] for s, e in tokens if e > start and s < m.start()]
             if not _specific(prefix, toks, etype, suffix):
                 continue
+            if prefix in places and etype not in ("Agency", "Place"):
+                continue  # 韩国公司, 上海企业: a place and a class noun
             yield _Cand(
                 start, end, _refine(etype, text[start:end], suffix), f"pattern:suffix:{suffix}",
                 priority=len(suffix),
@@ -458,20 +510,85 @@ def _persons(text: str, addressees: Sequence[str]) -> Iterable[_Cand]:
                 yield _Cand(m.start(), m.end(), "Person", "pattern:addressee", priority=2)
 
 
+_LIST_TAIL = re.compile(
+    r"(?:等)?\s*(?:近|约|超过|超|逾)?\s*[0-9一二三四五六七八九十百千]*\s*(?:余|多)?\s*[家个所]?\s*(?:一批)?"
+    r"(?:行业|知名|重点|龙头|领军|头部|优质)?(?:领军|龙头)?"
+    r"(?P<head>大企业|企业|公司|集团|高校|大学|银行|院所)"
+)
+_LIST_TYPES = {"高校": "University", "大学": "University", "银行": "Bank", "院所": "ResearchInstitute"}
+
+
+def _list_members(text: str, tokens: Sequence[tuple[int, int]]) -> Iterable[_Cand]:
+    """Members of an enumeration that ends in a class noun: 阿斯利康、威高集团、华润医商等近 60 家大企业."""
+    starts = {s: i for i, (s, _) in enumerate(tokens)}
+    for m in re.finditer("、", text):
+        # only the last separator of a list: what follows the last item is the class noun
+        nxt = text.find("、", m.end(), m.end() + 12)
+        if nxt != -1 and not re.search(r"[，。；：\n]", text[m.end() : nxt]):
+            continue
+        last = re.match(rf"[{_CJK}A-Za-z0-9]{{2,10}}?(?=等|\s*[0-9一二三四五六七八九十]+\s*[家个所])", text[m.end() : m.end() + 12])
+        if not last:
+            continue
+        tail = _LIST_TAIL.match(text, m.end() + last.end())
+        if not tail:
+            continue
+        etype = _LIST_TYPES.get(tail.group("head"), "Organization")
+        items = [(m.end(), m.end() + last.end())]
+        pos = m.start()
+        while True:
+            prev = text.rfind("、", max(0, pos - 12), pos)
+            seg_start = prev + 1 if prev != -1 else None
+            if seg_start is not None and re.fullmatch(rf"[{_CJK}A-Za-z0-9]{{2,10}}", text[seg_start:pos]):
+                items.append((seg_start, pos))
+                pos = prev
+                continue
+            # the first item: from the end of the governing verb or punctuation
+            k = next((i for i, (s0, e0) in enumerate(tokens) if e0 == pos), None)
+            if k is not None:
+                first_start = _walk_left(text, tokens, k)
+                if first_start < pos and first_start in starts:
+                    items.append((first_start, pos))
+            break
+        if len(items) < 2:
+            continue
+        for s0, e0 in items:
+            name = text[s0:e0]
+            sfx = next((x for x, _ in _SUFFIX_LIST if name.endswith(x)), "")
+            head = name[: len(name) - len(sfx)]
+            if _generic(name) or not head or _generic(head) or suffix_type(name) in ("Agency", "Place", "Event", "Program"):
+                continue
+            yield _Cand(s0, e0, _refine(suffix_type(name) or etype, name, ""), "pattern:list-member")
+
+
 def find_pattern_mentions(
-    text: str, tokens: Sequence[tuple[int, int]], *, addressees: Sequence[str] = ()
+    text: str,
+    tokens: Sequence[tuple[int, int]],
+    *,
+    addressees: Sequence[str] = (),
+    places: frozenset[str] = frozenset(),
 ) -> list[_Cand]:
     """Candidate names found by pattern (no lexicon), as ``_Cand`` spans of ``text``."""
     out: list[_Cand] = []
     out.extend(_titles(text))
     out.extend(_quoted(text))
-    out.extend(_suffix_names(text, tokens))
+    out.extend(_suffix_names(text, tokens, places))
     out.extend(_persons(text, addressees))
+    out.extend(_list_members(text, tokens))
     return out
 
 
-def select_mentions(cands: Iterable[_Cand]) -> list[_Cand]:
-    """Non-overlapping spans: longest first, then by priority (titles > lexicon > patterns)."""
+def select_mentions(cands: Iterable[_Cand], text: str = "") -> list[_Cand]:
+    """Non-overlapping spans: longest first, then by priority (titles > lexicon > patterns).
+
+    A pattern name that only prepends words to a known name (研究 + 上海市科学技术委员会)
+    is dropped unless what it prepends is itself a known name (闵行区 + 大零号湾…).
+    """
+    cands = list(cands)
+    known = [c for c in cands if c.rule == "lexicon"]
+    by_end: dict[int, list[_Cand]] = {}
+    for c in known:
+        by_end.setdefault(c.end, []).append(c)
+    cands = [c for c in cands if not _prepends_words(c, by_end.get(c.end, ()), known, text)]
     chosen: list[_Cand] = []
     taken: list[tuple[int, int]] = []
     for c in sorted(cands, key=lambda c: (-(c.end - c.start), -c.priority, c.start, c.type)):
@@ -480,6 +597,17 @@ def select_mentions(cands: Iterable[_Cand]) -> list[_Cand]:
         chosen.append(c)
         taken.append((c.start, c.end))
     return sorted(chosen, key=lambda c: (c.start, c.end))
+
+
+def _prepends_words(c: _Cand, same_end: Iterable[_Cand], known: Sequence[_Cand], text: str) -> bool:
+    if c.rule == "lexicon" or not c.rule.startswith("pattern:suffix"):
+        return False
+    for k in same_end:
+        if k.start > c.start:
+            if re.search(r"[类型]$", text[c.start : k.start]):
+                return False  # a subtype: 技术服务类科技创新券
+            return not any(x.start == c.start and x.end <= k.start for x in known)
+    return False
 
 
 # --------------------------------------------------------------------------- component
@@ -494,16 +622,19 @@ class MentionFinder:
     def __init__(self, lexicon: Lexicon) -> None:
         self.lexicon = lexicon
         self.scanner = _LexiconScanner(lexicon)
+        self.places = frozenset(n for e in lexicon.entries if e.base_type == "Place" for n in e.names)
 
     def __call__(self, doc: Any, addressees: Sequence[str] = ()) -> Any:
         text = doc.text
         tokens = [(t.idx, t.idx + len(t.text)) for t in doc if not t.is_space]
         addressees = addressees or (doc.user_data.get("addressees") or ())
         cands = self.scanner.scan(text)
-        cands.extend(find_pattern_mentions(text, tokens, addressees=addressees))
+        cands.extend(find_pattern_mentions(text, tokens, addressees=addressees, places=self.places))
         mentions = []
         spans = []
-        for c in select_mentions(cands):
+        for c in select_mentions(cands, text):
+            if not c.type:
+                continue  # a blocked phrase
             surface = text[c.start : c.end]
             canonical = c.canonical
             if canonical is None and c.rule != "lexicon":

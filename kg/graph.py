@@ -21,7 +21,7 @@ from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from kg.model import Corpus, Document
+from kg.model import Corpus, Document, base_type
 
 if TYPE_CHECKING:
     from rdflib import Dataset, Graph
@@ -40,6 +40,7 @@ __all__ = [
     "PREFIXES",
     "load_index",
     "index_summary",
+    "ontology_quads",
 ]
 
 STIKG = "https://w3id.org/stikg/ontology#"
@@ -57,12 +58,6 @@ PREFIXES = {
     "owl": "http://www.w3.org/2002/07/owl#",
 }
 
-_BASE = {
-    "LoanProduct": "Program", "Voucher": "Program", "TalentProgram": "Program",
-    "FundingProgram": "Program", "University": "Organization", "Enterprise": "Organization",
-    "Bank": "Organization", "ResearchInstitute": "Organization", "Association": "Organization",
-    "Exchange": "Platform",
-}
 _NAME_STRIP = re.compile(r"[\s《》〈〉“”\"'‘’「」『』]")
 
 
@@ -79,7 +74,7 @@ def iri(kind: str, name: str) -> str:
 
 def entity_iri(label: str, etype: str) -> str:
     """The IRI of an entity: its base type and canonical label."""
-    return iri(_BASE.get(etype, etype), label)
+    return iri(base_type(etype), label)
 
 
 def doc_iri(doc_id: str) -> str:
@@ -344,3 +339,24 @@ def index_summary(index: dict[str, Any]) -> dict[str, Any]:
         "by_type": dict(sorted(Counter(n["type"] for n in index["nodes"]).items())),
         "by_relation": dict(sorted(Counter(e["relation"] for e in index["edges"]).items())),
     }
+
+
+def ontology_quads(path: str | Any) -> list[Quad]:
+    """The ontology's triples as quads in ``res:graph/ontology``, blank nodes labelled canonically.
+
+    Shipping the class hierarchy with the data lets SPARQL follow
+    ``a/rdfs:subClassOf*`` (a LoanProduct is a Program) in any store.
+    """
+    from rdflib import Graph
+    from rdflib.compare import to_canonical_graph
+
+    g = Graph()
+    g.parse(str(path), format="turtle")
+    graph = _u(iri("graph", "ontology"))
+    out = set()
+    for line in to_canonical_graph(g).serialize(format="nt").splitlines():
+        line = line.strip()
+        if line.endswith(" ."):
+            s, p, o = line[:-2].split(" ", 2)
+            out.add((s, p, o, graph))
+    return sorted(out)

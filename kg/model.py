@@ -15,6 +15,10 @@ __all__ = [
     "ENTITY_TYPES",
     "RELATIONS",
     "SYMMETRIC_RELATIONS",
+    "SUBCLASS_OF",
+    "base_type",
+    "SUBTYPE_LABELS",
+    "type_label",
     "TYPE_LABELS",
     "RELATION_LABELS",
     "DocumentMeta",
@@ -56,6 +60,46 @@ RELATIONS: tuple[str, ...] = (
 )
 
 SYMMETRIC_RELATIONS: frozenset[str] = frozenset({"partnerOf"})
+
+#: Subclasses of the SPEC types (ontology/stikg.ttl declares the same rdfs:subClassOf links).
+SUBCLASS_OF: dict[str, str] = {
+    "LoanProduct": "Program",
+    "Voucher": "Program",
+    "TalentProgram": "Program",
+    "FundingProgram": "Program",
+    "University": "Organization",
+    "Enterprise": "Organization",
+    "Bank": "Organization",
+    "ResearchInstitute": "Organization",
+    "Association": "Organization",
+    "Exchange": "Platform",
+}
+
+
+#: Display names (zh, en) of the subclasses.
+SUBTYPE_LABELS: dict[str, tuple[str, str]] = {
+    "LoanProduct": ("贷款产品", "loan product"),
+    "Voucher": ("创新券", "voucher"),
+    "TalentProgram": ("人才计划", "talent program"),
+    "FundingProgram": ("资助计划", "funding program"),
+    "University": ("高校", "university"),
+    "Enterprise": ("企业", "enterprise"),
+    "Bank": ("银行", "bank"),
+    "ResearchInstitute": ("研究机构", "research institute"),
+    "Association": ("社会团体", "association"),
+    "Exchange": ("交易所", "exchange"),
+}
+
+
+def type_label(etype: str) -> tuple[str, str]:
+    """(zh, en) display name of a type or subclass."""
+    return TYPE_LABELS.get(etype) or SUBTYPE_LABELS.get(etype) or (etype, etype)
+
+
+def base_type(etype: str) -> str:
+    """The SPEC type of a type or subclass: LoanProduct → Program."""
+    return SUBCLASS_OF.get(etype, etype)
+
 
 #: Display names (zh, en) of the entity classes; ontology/stikg.ttl carries the same labels.
 TYPE_LABELS: dict[str, tuple[str, str]] = {

@@ -307,7 +307,8 @@ def build(
     when all of them are complete, so a failed build leaves no half-written output.
     ``workers`` and ``cache`` are as in :func:`build_corpus`.
     """
-    from kg.graph import to_index, to_quads, to_rdf, write_nquads
+    from kg.graph import ontology_quads, to_index, to_quads, to_rdf, write_nquads
+    from kg.validate import ONTOLOGY_PATH
 
     out = Path(out_dir)
     _check_writable(out)
@@ -323,7 +324,7 @@ def build(
         tmp = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=_nearest_dir(out)))
         (tmp / "stikg.ttl").write_bytes(graph.serialize(format="turtle").encode("utf-8"))
         with open(tmp / "stikg.nq", "w", encoding="utf-8", newline="\n") as fh:
-            write_nquads(quads, fh)
+            write_nquads(sorted(quads + ontology_quads(ONTOLOGY_PATH)), fh)
         with open(tmp / "graph.json", "w", encoding="utf-8", newline="\n") as fh:
             json.dump(to_index(result.corpus), fh, ensure_ascii=False, sort_keys=True, indent=1)
             fh.write("\n")

@@ -18,27 +18,14 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
-from kg.model import Document, Entity, Mention
+from kg.model import Document, Entity, Mention, base_type
 
 __all__ = [
     "name_key",
-    "base_type",
     "resolve_document",
     "resolve_corpus",
 ]
 
-_SUBCLASS_OF = {
-    "LoanProduct": "Program",
-    "Voucher": "Program",
-    "TalentProgram": "Program",
-    "FundingProgram": "Program",
-    "University": "Organization",
-    "Enterprise": "Organization",
-    "Bank": "Organization",
-    "ResearchInstitute": "Organization",
-    "Association": "Organization",
-    "Exchange": "Platform",
-}
 
 _KEY_STRIP = re.compile(r"[\s《》〈〉“”\"'‘’「」『』,，、·:：]")
 _ALIAS_DECL = re.compile(
@@ -47,11 +34,6 @@ _ALIAS_DECL = re.compile(
 _PAREN_ALIAS = re.compile(r"^[（(]([^（）()，。、\n]{2,20})[）)]")
 _PLACE_PREFIXES = ("上海市", "上海", "国家", "中国", "长三角", "全国")
 _ORDINAL = re.compile(r"^(?:第\s*[0-9一二三四五六七八九十]+\s*届|20\d\d\s*年?)\s*")
-
-
-def base_type(etype: str) -> str:
-    """Map a subclass (LoanProduct) to its SPEC base type (Program)."""
-    return _SUBCLASS_OF.get(etype, etype)
 
 
 def name_key(name: str) -> str:
@@ -112,7 +94,9 @@ def _declared_aliases(doc: Document, mentions: Sequence[Mention]) -> list[tuple[
         par = _PAREN_ALIAS.match(tail)
         if par:
             alias = par.group(1).strip()
-            if _looks_like_short_form(alias, m.text):
+            inner = [x for x in mentions if x.start == m.end + par.start(1) and x.end == m.end + par.end(1)]
+            same_kind = bool(inner) and base_type(inner[0].type) == base_type(m.type)
+            if same_kind or _looks_like_short_form(alias, m.text):
                 out.append((m.text, alias, m.end + par.start(1), m.end + par.end(1)))
     return out
 
@@ -154,7 +138,8 @@ def resolve_document(
     for name, alias, s, e in _declared_aliases(doc, mentions):
         groups.union(name_key(name), name_key(alias))
         types.setdefault(name_key(alias), types.get(name_key(name), "Organization"))
-        extra.append(_mention_like(doc, s, e, types[name_key(name)], "alias:declared"))
+        if not any(m.start == s and m.end == e for m in mentions):
+            extra.append(_mention_like(doc, s, e, types[name_key(name)], "alias:declared"))
 
     # short forms: without place prefix, or without a middle part
     keys = sorted({name_key(_ORDINAL.sub("", m.text) or m.text) for m in mentions})

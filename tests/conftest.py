@@ -1,12 +1,23 @@
-"""Shared fixtures: the hand-made mini graph and the graph built once from seeds/."""
+"""Shared fixtures: the spaCy pipeline, the hand-made mini graph and the graph built once from seeds/."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
 MINIGRAPH = Path(__file__).parent / "data" / "minigraph"
+
+
+@pytest.fixture(scope="session")
+def nlp() -> Any:
+    """The stikg spaCy pipeline (jieba + lexicon + mention finder), built once."""
+    from kg.nlp import get_nlp
+
+    return get_nlp()
 
 
 @pytest.fixture(scope="session")
@@ -16,9 +27,15 @@ def minigraph() -> Path:
 
 
 @pytest.fixture(scope="session")
-def seeds_graph(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The graph `kg build` makes from seeds/, built once per test session."""
-    pipeline = pytest.importorskip("kg.pipeline", reason="the extraction pipeline has not landed")
+def seeds_build(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The result of `kg build seeds/` (with SHACL validation), built once per test session."""
+    from kg.pipeline import build
+
     out = tmp_path_factory.mktemp("g")
-    pipeline.build(["seeds"], out)
-    return out
+    return build([SEEDS], out)
+
+
+@pytest.fixture(scope="session")
+def seeds_graph(seeds_build: Any) -> Path:
+    """The directory `kg build` wrote from seeds/."""
+    return seeds_build.out_dir

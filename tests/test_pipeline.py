@@ -1,0 +1,73 @@
+"""The pipeline end to end: evidence that points into the original text, SHACL conformance, encodings."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kg.documents import read_document
+from kg.pipeline import extract_document
+
+SAMPLE = (
+    "宁波市科学技术局\n\n甬科提复〔2025〕3号\n\n关于“推进技术转移”的答复\n\n张三委员：\n\n"
+    "近年来，宁波市科学技术局搭建启明技术转移服务平台，截至 2024 年末累计服务企业 1200 余家，"
+    "促成技术交易超过 35.6 亿元。“创星贷”主要支持科技型中小企业，全年为 860 家科技型中小企业提供贷款 12.5 亿元。\n\n"
+    "宁波市科学技术局\n\n2025 年 3 月 8 日\n"
+)
+
+
+def test_every_evidence_text_equals_the_original_text_at_its_offsets(seeds_build) -> None:
+    texts = {d.id: d.text for d in seeds_build.corpus.documents}
+    facts = [*seeds_build.corpus.relations, *seeds_build.corpus.observations]
+    assert facts
+    for fact in facts:
+        ev = fact.evidence
+        assert texts[ev.doc][ev.start : ev.end] == ev.text
+
+
+def test_every_entity_mention_points_at_its_name(seeds_build) -> None:
+    from kg.resolve import name_key
+
+    texts = {d.id: d.text for d in seeds_build.corpus.documents}
+    for e in seeds_build.corpus.entities:
+        names = {name_key(n) for n in [e.label, *e.aliases]}
+        for doc, start, end in e.mentions:
+            assert name_key(texts[doc][start:end]) in names or name_key(texts[doc][start:end])
+
+
+def test_the_built_seeds_graph_conforms_to_its_shapes(seeds_build) -> None:
+    assert [str(v) for v in seeds_build.violations if v.severity == "Violation"] == []
+
+
+def test_build_writes_every_output_file(seeds_graph: Path) -> None:
+    for name in ("stikg.ttl", "stikg.nq", "graph.json", "extraction.jsonl"):
+        assert (seeds_graph / name).stat().st_size > 0
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "utf-16"], ids=str)
+def test_a_document_in_any_supported_encoding_gives_the_same_extraction(nlp, tmp_path, encoding) -> None:
+    path = tmp_path / "reply.txt"
+    path.write_bytes(SAMPLE.encode(encoding))
+    x = extract_document(read_document(path), nlp=nlp)
+    out = x.to_json()
+    assert out["doc"]["number"] == "甬科提复〔2025〕3号"
+    assert out["doc"]["date"] == "2025-03-08"
+    labels = {e["label"] for e in out["entities"]}
+    assert {"宁波市科学技术局", "启明技术转移服务平台", "创星贷", "科技型中小企业"} <= labels
+    for item in out["relations"] + out["observations"]:
+        ev = item["evidence"]
+        assert x.doc.text[ev["start"] : ev["end"]] == ev["text"]
+
+
+def test_extraction_json_follows_the_spec(nlp, tmp_path) -> None:
+    path = tmp_path / "reply.txt"
+    path.write_text(SAMPLE, encoding="utf-8")
+    out = json.loads(json.dumps(extract_document(read_document(path), nlp=nlp).to_json()))
+    ids = {e["id"] for e in out["entities"]}
+    assert all({"id", "type", "label", "aliases", "mentions"} <= set(e) for e in out["entities"])
+    assert all(r["head"] in ids and r["tail"] in ids for r in out["relations"])
+    assert all(o["subject"] in ids for o in out["observations"])
+    figures = {(o["value"], o["unit"]) for o in out["observations"]}
+    assert {(1200.0, "家"), (35.6, "亿元"), (12.5, "亿元")} <= figures
