@@ -265,8 +265,11 @@ def _extract_all(paths: list[str], *, workers: int, nlp: Any) -> Iterable[Extrac
     from concurrent.futures import ProcessPoolExecutor
 
     n = min(workers, len(paths))
-    with ProcessPoolExecutor(max_workers=n, initializer=_init_worker) as pool:
+    pool = ProcessPoolExecutor(max_workers=n, initializer=_init_worker)
+    try:
         yield from pool.map(_extract_one, paths, chunksize=max(1, min(16, len(paths) // (n * 4))))
+    finally:  # a --strict failure or Ctrl-C stops the build without waiting for the queued documents
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _merge(extractions: Sequence[Extraction]) -> Corpus:
