@@ -92,7 +92,7 @@ def extract_file(path: str | os.PathLike[str], *, nlp: Any = None) -> Extraction
     """Read and extract one file."""
     from kg.documents import read_document
 
-    return extract_document(read_document(path), nlp=nlp)
+    return extract_document(read_document(Path(path)), nlp=nlp)
 
 
 def extract_text(text: str, *, doc_id: str = "doc", nlp: Any = None) -> Extraction:
@@ -185,7 +185,7 @@ def build_corpus(
 
     if workers < 1:
         raise InputError(f"--workers {workers}: give a number of processes of at least 1")
-    files = iter_paths(paths)
+    files = iter_paths([Path(p) for p in paths])
     store = _open_cache(cache)
     slots: list[Extraction | DocumentFailure | None] = [None] * len(files)
     keys: dict[int, str] = {}
