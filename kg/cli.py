@@ -92,9 +92,15 @@ def cli() -> None:
 @click.option("--out", "out_dir", default=DEFAULT_GRAPH, show_default=True, type=click.Path(), help="Output directory.")
 @click.option("--strict", is_flag=True, help="Fail on the first document that cannot be read (default: report and skip it).")
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation of the built graph.")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 256),
+              help="Extract documents in this many processes (output is identical to 1).")
+@click.option("--cache", "cache_dir", default=".kgcache", show_default=True, type=click.Path(file_okay=False),
+              help="Directory of cached per-document extractions; unchanged documents are not re-extracted.")
+@click.option("--no-cache", is_flag=True, help="Extract every document again; neither read nor write the cache.")
 @format_option("text", "json")
 @handle_errors
-def build(paths: tuple[str, ...], out_dir: str, strict: bool, no_validate: bool, fmt: str) -> None:
+def build(paths: tuple[str, ...], out_dir: str, strict: bool, no_validate: bool, workers: int,
+          cache_dir: str, no_cache: bool, fmt: str) -> None:
     """Build the graph from documents (default: seeds/) into --out (default: build/).
 
     \b
@@ -104,6 +110,8 @@ def build(paths: tuple[str, ...], out_dir: str, strict: bool, no_validate: bool,
     \b
     Example:
       kg build seeds/ --out build/
+      kg build corpus/ --workers 2          # parallel extraction
+      kg build seeds/ --no-cache            # re-extract everything
     """
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -123,8 +131,10 @@ def build(paths: tuple[str, ...], out_dir: str, strict: bool, no_validate: bool,
         def step(path: str) -> None:
             bar.update(task, advance=1, description=path.rsplit("/", 1)[-1])
 
-        result = run_build(paths, out_dir, strict=strict, validate=not no_validate, progress=step)
+        result = run_build(paths, out_dir, strict=strict, validate=not no_validate, progress=step,
+                           workers=workers, cache=None if no_cache else cache_dir)
     summary = result.summary()
+    summary["cache"] = {"hits": result.cache_hits, "misses": result.cache_misses}
     summary["out"] = str(result.out_dir)
     summary["failures"] = [{"path": f.path, "message": f.message} for f in result.failures]
     summary["violation_messages"] = [str(v) for v in result.violations[:50]]
@@ -134,6 +144,9 @@ def build(paths: tuple[str, ...], out_dir: str, strict: bool, no_validate: bool,
     for f in result.failures:
         click.echo(f"skipped {f.path}: {f.message}", err=True)
     _print_summary(summary)
+    if not no_cache:
+        click.echo(f"cache {cache_dir}: {result.cache_hits} document(s) reused, "
+                   f"{result.cache_misses} extracted", err=True)
     for v in result.violations[:20]:
         click.echo(f"SHACL: {v}", err=True)
     if result.violations:

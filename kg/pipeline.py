@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError, OutputError
-from kg.model import Corpus, Document, Extraction, Observation, Relation
+from kg.model import Corpus, Document, Extraction, Mention, Observation, Relation
 
 __all__ = [
     "extract_document",
@@ -37,8 +37,17 @@ __all__ = [
 OUTPUT_FILES = ("stikg.ttl", "stikg.nq", "graph.json", "extraction.jsonl")
 
 
-def extract_document(doc: Document, *, nlp: Any = None) -> Extraction:
-    """Entities, relations and observations of one document, entities resolved within it."""
+#: Documents longer than this (characters of clean text) are analysed in pieces of about this
+#: size, cut at line breaks, so memory and the per-piece work stay bounded on huge files.
+CHUNK_CHARS = 100_000
+
+
+def extract_document(doc: Document, *, nlp: Any = None, chunk_chars: int = CHUNK_CHARS) -> Extraction:
+    """Entities, relations and observations of one document, entities resolved within it.
+
+    A document longer than ``chunk_chars`` is segmented in pieces cut at line breaks
+    (names never span a line break in the clean text); offsets stay offsets into the document.
+    """
     from kg.documents import split_sentences
     from kg.nlp import get_nlp
     from kg.observations import extract_observations
@@ -46,12 +55,16 @@ def extract_document(doc: Document, *, nlp: Any = None) -> Extraction:
     from kg.resolve import resolve_document
 
     nlp = nlp or get_nlp()
-    sdoc = nlp.make_doc(doc.clean)
-    sdoc.user_data["doc_id"] = doc.id
-    sdoc.user_data["addressees"] = tuple(doc.meta.addressees)
-    for _name, proc in nlp.pipeline:
-        sdoc = proc(sdoc)
-    entities, mentions, keys = resolve_document(doc, sdoc._.mentions)
+    found: list[Mention] = []
+    for offset, piece in _pieces(doc.clean, chunk_chars):
+        sdoc = nlp.make_doc(piece)
+        sdoc.user_data["doc_id"] = doc.id
+        sdoc.user_data["addressees"] = tuple(doc.meta.addressees)
+        for _name, proc in nlp.pipeline:
+            sdoc = proc(sdoc)
+        mentions = sdoc._.mentions or []
+        found.extend(replace(m, start=m.start + offset, end=m.end + offset) if offset else m for m in mentions)
+    entities, mentions, keys = resolve_document(doc, found)
     sentences = split_sentences(doc.clean)
     types = {e.key: e.type for e in entities}
     names = {e.key: [e.label, *e.aliases] for e in entities}
@@ -60,11 +73,26 @@ def extract_document(doc: Document, *, nlp: Any = None) -> Extraction:
     return Extraction(doc, entities, _unique(relations), _unique_obs(observations))
 
 
+def _pieces(text: str, size: int) -> Iterable[tuple[int, str]]:
+    """``(offset, piece)`` pairs covering ``text``, each about ``size`` long, cut after a line break."""
+    if len(text) <= size:
+        yield 0, text
+        return
+    start = 0
+    while start < len(text):
+        end = min(start + size, len(text))
+        if end < len(text):
+            cut = text.rfind("\n", start + size // 2, end)
+            end = cut + 1 if cut >= 0 else end
+        yield start, text[start:end]
+        start = end
+
+
 def extract_file(path: str | os.PathLike[str], *, nlp: Any = None) -> Extraction:
     """Read and extract one file."""
     from kg.documents import read_document
 
-    return extract_document(read_document(path), nlp=nlp)
+    return extract_document(read_document(Path(path)), nlp=nlp)
 
 
 def extract_text(text: str, *, doc_id: str = "doc", nlp: Any = None) -> Extraction:
@@ -116,6 +144,8 @@ class BuildResult:
     out_dir: Path | None = None
     files: list[Path] = field(default_factory=list)
     violations: list[Any] = field(default_factory=list)
+    cache_hits: int = 0  # documents taken from the extraction cache
+    cache_misses: int = 0  # documents extracted (and stored) because the cache had no entry
 
     def summary(self) -> dict[str, Any]:
         """Counts by type and relation, for the CLI's summary table."""
@@ -139,32 +169,107 @@ def build_corpus(
     strict: bool = False,
     progress: Callable[[str], None] | None = None,
     nlp: Any = None,
+    workers: int = 1,
+    cache: str | os.PathLike[str] | None = None,
 ) -> BuildResult:
     """Read and extract every document under ``paths`` and resolve entities across them.
 
     A document that cannot be read is reported in ``failures`` and skipped;
-    with ``strict=True`` it raises instead.
+    with ``strict=True`` it raises instead. ``workers`` > 1 extracts in that many
+    processes (each loads spaCy and jieba once); results are merged in input order,
+    so the output is the same as with one worker. With ``cache`` (a directory, e.g.
+    ``.kgcache``) a document whose bytes, path and extraction code are unchanged is
+    taken from the cache instead of being extracted again.
     """
-    from kg.documents import iter_paths, read_document
+    from kg.documents import iter_paths
 
-    files = iter_paths(paths)
-    extractions: list[Extraction] = []
-    failures: list[DocumentFailure] = []
-    for path in files:
+    if workers < 1:
+        raise InputError(f"--workers {workers}: give a number of processes of at least 1")
+    files = iter_paths([Path(p) for p in paths])
+    store = _open_cache(cache)
+    slots: list[Extraction | DocumentFailure | None] = [None] * len(files)
+    keys: dict[int, str] = {}
+    todo: list[int] = []
+    for i, path in enumerate(files):
+        hit = None
+        if store is not None:
+            try:
+                keys[i] = store.key(path, path.read_bytes())
+            except OSError:
+                pass  # read_document reports it
+            else:
+                hit = store.get(keys[i])
+        if hit is not None:
+            slots[i] = hit
+        else:
+            todo.append(i)
+    hits = len(files) - len(todo)
+    done = iter(_extract_all([str(files[i]) for i in todo], workers=workers, nlp=nlp))
+    for i, path in enumerate(files):
+        if slots[i] is None:
+            outcome = next(done)
+            if isinstance(outcome, DocumentFailure) and strict:
+                raise InputError(outcome.message)
+            slots[i] = outcome
+            if store is not None and i in keys and isinstance(outcome, Extraction):
+                store.put(keys[i], outcome)
         if progress:
             progress(str(path))
-        try:
-            doc = read_document(path)
-        except InputError as exc:
-            if strict:
-                raise
-            failures.append(DocumentFailure(str(path), str(exc)))
-            continue
-        extractions.append(extract_document(doc, nlp=nlp))
+    extractions = [x for x in slots if isinstance(x, Extraction)]
+    failures = [x for x in slots if isinstance(x, DocumentFailure)]
     if not extractions:
         detail = f": {failures[0].message}" if failures else ""
         raise InputError(f"no document could be read from {', '.join(map(str, paths))}{detail}")
-    return BuildResult(corpus=_merge(extractions), extractions=extractions, failures=failures)
+    return BuildResult(
+        corpus=_merge(extractions),
+        extractions=extractions,
+        failures=failures,
+        cache_hits=hits if store is not None else 0,
+        cache_misses=len(todo) if store is not None else 0,
+    )
+
+
+def _open_cache(cache: str | os.PathLike[str] | None) -> Any:
+    if cache is None:
+        return None
+    from kg.cache import ExtractionCache
+
+    return ExtractionCache(cache)
+
+
+def _extract_one(path: str, nlp: Any = None) -> Extraction | DocumentFailure:
+    """Read and extract one file; a failure is returned, not raised (it may cross a process boundary)."""
+    from kg.documents import read_document
+
+    try:
+        return extract_document(read_document(path), nlp=nlp)
+    except InputError as exc:
+        return DocumentFailure(path, str(exc))
+    except Exception as exc:  # noqa: BLE001 - one broken document must not stop the build
+        return DocumentFailure(path, f"{path}: extraction failed ({type(exc).__name__}: {exc}); please report this")
+
+
+def _init_worker() -> None:
+    """Load spaCy, jieba and the lexicon once per worker process."""
+    from kg.nlp import get_nlp
+
+    get_nlp()
+
+
+def _extract_all(paths: list[str], *, workers: int, nlp: Any) -> Iterable[Extraction | DocumentFailure]:
+    """Extract ``paths`` in input order, in ``workers`` processes when there is more than one document."""
+    if workers == 1 or len(paths) < 2:
+        for path in paths:
+            yield _extract_one(path, nlp)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    n = min(workers, len(paths))
+    pool = ProcessPoolExecutor(max_workers=n, initializer=_init_worker)
+    try:
+        yield from pool.map(_extract_one, paths, chunksize=max(1, min(16, len(paths) // (n * 4))))
+    finally:  # a --strict failure or Ctrl-C stops the build without waiting for the queued documents
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _merge(extractions: Sequence[Extraction]) -> Corpus:
@@ -196,26 +301,30 @@ def build(
     strict: bool = False,
     validate: bool = True,
     progress: Callable[[str], None] | None = None,
+    workers: int = 1,
+    cache: str | os.PathLike[str] | None = None,
 ) -> BuildResult:
     """Build the graph from ``paths`` and write :data:`OUTPUT_FILES` into ``out_dir``.
 
     Files are written to a temporary directory first and moved into place only
     when all of them are complete, so a failed build leaves no half-written output.
+    ``workers`` and ``cache`` are as in :func:`build_corpus`.
     """
     from kg.graph import ontology_quads, to_index, to_quads, to_rdf, write_nquads
     from kg.validate import ONTOLOGY_PATH
 
     out = Path(out_dir)
     _check_writable(out)
-    result = build_corpus(paths, strict=strict, progress=progress)
+    result = build_corpus(paths, strict=strict, progress=progress, workers=workers, cache=cache)
     quads = to_quads(result.corpus)
     graph = to_rdf(quads)
     if validate:
         from kg.validate import validate as shacl_validate
 
         result.violations = shacl_validate(graph)
-    tmp = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=out.parent if out.parent.exists() else None))
+    tmp: Path | None = None
     try:
+        tmp = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=_nearest_dir(out)))
         (tmp / "stikg.ttl").write_bytes(graph.serialize(format="turtle").encode("utf-8"))
         with open(tmp / "stikg.nq", "w", encoding="utf-8", newline="\n") as fh:
             write_nquads(sorted(quads + ontology_quads(ONTOLOGY_PATH)), fh)
@@ -231,15 +340,27 @@ def build(
     except OSError as exc:
         raise OutputError(f"cannot write the graph to {out}: {exc.strerror or exc}") from exc
     finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
     result.out_dir = out
     result.files = [out / n for n in OUTPUT_FILES]
     return result
 
 
+def _nearest_dir(out: Path) -> Path:
+    """``out`` if it is a directory, else its closest existing ancestor (same file system for os.replace)."""
+    return next((p for p in (out, *out.parents) if p.is_dir()), Path("."))
+
+
 def _check_writable(out: Path) -> None:
-    probe = out if out.exists() else next((p for p in out.parents if p.exists()), Path("."))
-    if probe.exists() and not probe.is_dir():
+    """Fail before any work if ``out`` cannot hold the build (tried with a real temporary file)."""
+    if out.exists() and not out.is_dir():
         raise OutputError(f"{out} is not a directory: pass --out DIR")
-    if not os.access(probe, os.W_OK):
-        raise OutputError(f"{out} is not writable: pass --out with a directory you can write to")
+    probe = _nearest_dir(out)
+    try:
+        with tempfile.TemporaryFile(prefix=".kg-probe-", dir=probe):
+            pass
+    except OSError as exc:
+        raise OutputError(
+            f"{out} is not writable ({exc.strerror or exc}): pass --out with a directory you can write to"
+        ) from None
