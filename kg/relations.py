@@ -331,7 +331,7 @@ def _administered_by(text: str, sent: Sentence, ms: Sequence[_M], topic: _M | No
                 continue
         # A … 建设/打造/组织 … X: the nearest agent before the verb
         verb_end = None
-        clause_start = max(text.rfind("，", sent.start, x.start), text.rfind("；", sent.start, x.start), sent.start)
+        clause_start = _clause_start(text, sent, ms, x.start)
         lead = text[clause_start : x.start]
         if not _ADMIN.search(lead):
             continue
@@ -354,6 +354,19 @@ def _administered_by(text: str, sent: Sentence, ms: Sequence[_M], topic: _M | No
             or not any(m.type in ORG_LIKE for m in ms)
         ):
             yield x, "administeredBy", topic, "administeredBy:topic", 0.55
+
+
+def _clause_start(text: str, sent: Sentence, ms: Sequence[_M], at: int) -> int:
+    """Start of the clause holding ``at``; a comma inside a list of names does not end it."""
+    pos = at
+    while True:
+        comma = max(text.rfind("，", sent.start, pos), text.rfind("；", sent.start, pos))
+        if comma < 0:
+            return sent.start
+        listed = text[comma] == "，" and any(m.start == comma + 1 for m in ms) and any(m.end == comma for m in ms)
+        if not listed:
+            return comma
+        pos = comma
 
 
 def _targets_supports(text: str, ms: Sequence[_M], ctx: _Context, sent: Sentence) -> Iterator[Rel]:
@@ -506,7 +519,12 @@ def _part_of(text: str, ms: Sequence[_M]) -> Iterator[Rel]:
             yield ms[i + 1], "partOf", x, "partOf:dash", 0.6
         # Y 集成/包括 X、Z 等 / 集成 X、Z 等的 Y
         if i > 0 and re.search(_PARTS.pattern + r"\s*$", _between(text, ms[i - 1], x)):
-            group = _group_after(text, ms, i)
+            group = [x]
+            for m in ms[i + 1 :]:
+                if m.type in DELIVERABLE and re.fullmatch(r"\s*[、，,和及与]\s*", _between(text, group[-1], m)):
+                    group.append(m)
+                else:
+                    break
             nxt = ms[i + len(group)] if i + len(group) < len(ms) else None
             if nxt is not None and re.fullmatch(r"\s*等?的\s*", _between(text, group[-1], nxt)):
                 for g in group:
