@@ -17,6 +17,8 @@ All offsets are into ``Document.clean``.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -147,6 +149,7 @@ def suffix_type(name: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=65536)
 def _norm_char(ch: str) -> str:
     n = unicodedata.normalize("NFKC", ch)
     return (n if len(n) == 1 else ch).lower()
@@ -185,14 +188,9 @@ class _LexiconScanner:
             self.automaton.add_word(key, (len(key), *value))
 
     def scan(self, text: str) -> list[_Cand]:
-        index: list[int] = []
-        chars: list[str] = []
-        for i, ch in enumerate(text):
-            if ch.isspace() or ch in "“”\"'":
-                continue
-            chars.append(_norm_char(ch))
-            index.append(i)
-        squeezed = "".join(chars)
+        index = [m.start() for m in _SCANNED.finditer(text)]
+        folded = text.translate(_FOLD)  # NFKC + lower case, one character for one
+        squeezed = "".join([folded[i] for i in index])
         found = []
         for end, (length, etype, label) in self.automaton.iter(squeezed):
             s = end - length + 1
@@ -206,6 +204,15 @@ class _LexiconScanner:
                 stop += 1
             found.append(_Cand(start, stop, etype, "lexicon", label, priority=10))
         return found
+
+
+_SCANNED = re.compile(r"[^\s“”\"']")
+#: NFKC + lower-casing for the characters where it changes one character into one other.
+_FOLD = {
+    cp: folded
+    for cp in [*range(0x41, 0x5B), *range(0xC0, 0x250), *range(0x2000, 0x3100), *range(0xF900, 0xFB00), *range(0xFE30, 0xFFF0)]
+    if (folded := _norm_char(chr(cp))) != chr(cp)
+}
 
 
 def _cuts_latin(text: str, start: int, end: int) -> bool:
@@ -326,6 +333,34 @@ _NAME_VERBS_INSIDE = frozenset({"服务", "孵化", "对接", "管理", "运营"
 _LEADING_VERBS = frozenset("发展 建设 推进 支持 开放 振兴 联动 协同 促进 推广".split())
 
 
+class _Tokens(list):  # type: ignore[type-arg]
+    """The document's ``(start, end)`` tokens with indexes by start and end offset."""
+
+    def __init__(self, tokens: Iterable[tuple[int, int]]) -> None:
+        super().__init__(tokens)
+        self.starts = [s for s, _ in self]
+        self.by_start = {s: i for i, (s, _) in enumerate(self)}
+        self.by_end = {e: i for i, (_, e) in enumerate(self)}
+
+    def covering(self, start: int, end: int) -> list[tuple[int, int]]:
+        """Tokens overlapping ``[start, end)``."""
+        i = max(0, bisect.bisect_right(self.starts, start) - 1)
+        out = []
+        while i < len(self) and self[i][0] < end:
+            if self[i][1] > start:
+                out.append(self[i])
+            i += 1
+        return out
+
+    def at_or_before(self, pos: int) -> int:
+        """Index of the last token starting at or before ``pos`` (-1 if none)."""
+        return bisect.bisect_right(self.starts, pos) - 1
+
+
+def _as_tokens(tokens: Sequence[tuple[int, int]]) -> _Tokens:
+    return tokens if isinstance(tokens, _Tokens) else _Tokens(tokens)
+
+
 def _governs(text: str, token: tuple[int, int], tags: dict[str, str]) -> bool:
     """A governing verb or preposition: what comes after it is its object."""
     tok = text[token[0] : token[1]]
@@ -347,7 +382,7 @@ def _walk_left(text: str, tokens: Sequence[tuple[int, int]], first: int) -> int:
             q = text.rfind("“", max(0, s - 16), s)
             if q >= 0 and "\n" not in text[q:s]:
                 start = q  # and go on: 全球技术供需对接“立体”网络
-                j = next((k for k in range(j, -1, -1) if tokens[k][0] <= q), -1) - 1
+                j = _as_tokens(tokens).at_or_before(q) - 1
                 if j >= 0 and tokens[j][1] == q and _is_name_token(text[tokens[j][0] : tokens[j][1]]):
                     continue
                 break
@@ -356,7 +391,7 @@ def _walk_left(text: str, tokens: Sequence[tuple[int, int]], first: int) -> int:
             ps = _paren_group(text, s)
             if ps is not None and ps > 0 and _NAME_CHAR.match(text[ps - 1]):
                 start = ps
-                j = next((k for k in range(j, -1, -1) if tokens[k][0] <= ps), -1) - 1
+                j = _as_tokens(tokens).at_or_before(ps) - 1
                 continue
             break
         if tok in ("类", "型") and j > 0:
@@ -393,7 +428,7 @@ def _walk_left(text: str, tokens: Sequence[tuple[int, int]], first: int) -> int:
         j -= 1
     # clause-initial verbs govern the name, they are not part of it: 打造X平台, 健全X数据库
     while True:
-        k = next((i for i, (s, _) in enumerate(tokens) if s == start), None)
+        k = _as_tokens(tokens).by_start.get(start)
         if k is None or k >= first:
             break
         tok = text[tokens[k][0] : tokens[k][1]]
@@ -410,6 +445,27 @@ def _walk_left(text: str, tokens: Sequence[tuple[int, int]], first: int) -> int:
     return start
 
 
+class _Span:
+    """Start and end of a suffix occurrence, with the ``re.Match`` methods the code reads."""
+
+    __slots__ = ("_start", "_end")
+
+    def __init__(self, start: int, end: int) -> None:
+        self._start, self._end = start, end
+
+    def start(self) -> int:
+        return self._start
+
+    def end(self) -> int:
+        return self._end
+
+
+_SUFFIXES_BY_FIRST: dict[str, list[tuple[str, str]]] = {}
+for _sfx, _type in _SUFFIX_LIST:
+    _SUFFIXES_BY_FIRST.setdefault(_sfx[0], []).append((_sfx, _type))
+_SUFFIX_START = re.compile("[" + re.escape("".join(sorted(_SUFFIXES_BY_FIRST))) + "]")
+
+
 def _suffix_names(
     text: str,
     tokens: Sequence[tuple[int, int]],
@@ -417,9 +473,13 @@ def _suffix_names(
     known: frozenset[str] = frozenset(),
 ) -> Iterable[_Cand]:
     """Names that end in a known suffix; the start is found by walking back over tokens."""
-    ends = {e: i for i, (_, e) in enumerate(tokens)}
-    for suffix, etype in _SUFFIX_LIST:
-        for m in re.finditer(re.escape(suffix), text):
+    tokens = _as_tokens(tokens)
+    ends = tokens.by_end
+    for hit in _SUFFIX_START.finditer(text):
+        for suffix, etype in _SUFFIXES_BY_FIRST[hit.group()]:
+            if not text.startswith(suffix, hit.start()):
+                continue
+            m = _Span(hit.start(), hit.start() + len(suffix))
             ti = ends.get(m.end())
             if ti is None or _suffix_continues(text, m.end()):
                 continue  # the suffix is inside a longer word (大学生, 中心城区)
@@ -452,7 +512,7 @@ def _suffix_names(
                 or re.search("有关|相关|各类|一批", prefix)
             ):
                 continue
-            toks = [text[max(s, start) : min(e, m.start())] for s, e in tokens if e > start and s < m.start()]
+            toks = [text[max(s, start) : min(e, m.start())] for s, e in tokens.covering(start, m.start())]
             subtype = re.search(r"[类型](.+)$", text[start:end])
             if not (subtype and subtype.group(1) in known) and not _specific(prefix, toks, etype, suffix):
                 continue
@@ -534,7 +594,8 @@ _LIST_TYPES = {"高校": "University", "大学": "University", "银行": "Bank",
 
 def _list_members(text: str, tokens: Sequence[tuple[int, int]]) -> Iterable[_Cand]:
     """Members of an enumeration that ends in a class noun: 阿斯利康、威高集团、华润医商等近 60 家大企业."""
-    starts = {s: i for i, (s, _) in enumerate(tokens)}
+    tokens = _as_tokens(tokens)
+    starts = tokens.by_start
     for m in re.finditer("、", text):
         # only the last separator of a list: what follows the last item is the class noun
         nxt = text.find("、", m.end(), m.end() + 12)
@@ -557,7 +618,7 @@ def _list_members(text: str, tokens: Sequence[tuple[int, int]]) -> Iterable[_Can
                 pos = prev
                 continue
             # the first item: from the end of the governing verb or punctuation
-            k = next((i for i, (s0, e0) in enumerate(tokens) if e0 == pos), None)
+            k = tokens.by_end.get(pos)
             if k is not None:
                 first_start = _walk_left(text, tokens, k)
                 if first_start < pos and first_start in starts:
@@ -583,6 +644,7 @@ def find_pattern_mentions(
     known: frozenset[str] = frozenset(),
 ) -> list[_Cand]:
     """Candidate names found by pattern (no lexicon), as ``_Cand`` spans of ``text``."""
+    tokens = _as_tokens(tokens)
     out: list[_Cand] = []
     out.extend(_titles(text))
     out.extend(_quoted(text))
@@ -605,12 +667,12 @@ def select_mentions(cands: Iterable[_Cand], text: str = "") -> list[_Cand]:
         by_end.setdefault(c.end, []).append(c)
     cands = [c for c in cands if not _prepends_words(c, by_end.get(c.end, ()), known, text)]
     chosen: list[_Cand] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(max((c.end for c in cands), default=0))
     for c in sorted(cands, key=lambda c: (-(c.end - c.start), -c.priority, c.start, c.type)):
-        if any(c.start < e and s < c.end for s, e in taken):
+        if any(taken[c.start : c.end]):
             continue
         chosen.append(c)
-        taken.append((c.start, c.end))
+        taken[c.start : c.end] = b"\x01" * (c.end - c.start)
     return sorted(chosen, key=lambda c: (c.start, c.end))
 
 
@@ -628,6 +690,11 @@ def _prepends_words(c: _Cand, same_end: Iterable[_Cand], known: Sequence[_Cand],
 # --------------------------------------------------------------------------- component
 
 
+def _doc_tokens(doc: Any) -> list[tuple[int, int]]:
+    """``(start, end)`` of the non-space tokens of a spaCy Doc."""
+    return [(t.idx, t.idx + len(t)) for t in doc if not t.is_space]
+
+
 class MentionFinder:
     """spaCy component: finds typed mentions and stores them in ``doc._.mentions``.
 
@@ -642,7 +709,7 @@ class MentionFinder:
 
     def __call__(self, doc: Any, addressees: Sequence[str] = ()) -> Any:
         text = doc.text
-        tokens = [(t.idx, t.idx + len(t.text)) for t in doc if not t.is_space]
+        tokens = _doc_tokens(doc)
         addressees = addressees or (doc.user_data.get("addressees") or ())
         cands = self.scanner.scan(text)
         cands.extend(find_pattern_mentions(text, tokens, addressees=addressees, places=self.places, known=self.known))

@@ -13,6 +13,7 @@ IRI — in every build.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter, defaultdict
@@ -36,6 +37,7 @@ _PLACE_PREFIXES = ("上海市", "上海", "国家", "中国", "长三角", "全�
 _ORDINAL = re.compile(r"^(?:第\s*[0-9一二三四五六七八九十]+\s*届|20\d\d\s*年?)\s*")
 
 
+@functools.lru_cache(maxsize=65536)
 def name_key(name: str) -> str:
     """The form under which two names count as the same name.
 
@@ -149,6 +151,8 @@ def resolve_document(
         for long in by_len:
             if len(long) <= len(short):
                 break
+            if long[-1] != short[-1]:
+                continue  # both kinds of short form keep the last character
             if base_type(types.get(short, "")) != base_type(types.get(long, "")):
                 continue
             if types.get(short) == "TargetGroup" or (short in known and long in known):
