@@ -375,14 +375,19 @@ def _year_before(text: str, sent_start: int, at: int, this_year: int | None) -> 
 
 
 def _measure(text: str, sent: Sentence, ms: Sequence[_M], start: int, end: int) -> str:
-    """A short phrase naming what was counted: the words before the number, else the noun after it."""
+    """A short phrase naming what was counted: the words before the figure (授信, 减免税额),
+    else the noun after it (3983 家高新技术企业 → 高新技术企业)."""
     seps = [sent.start + m.end() for m in re.finditer(r"[，,；;：:、]", text[sent.start : start])]
     clause_start = max(seps, default=sent.start)
     prev = [m.end for m in ms if clause_start <= m.end <= start]
     left = text[max([clause_start, *prev]) : start]
     left = re.sub(r"截至\s*20\d\d\s*年[末底]?|20\d\d\s*年度?|全年|当年|今年", "", left)
     left = _QUAL_STRIP.sub("", left.strip(" “”*\n")).strip(" “”*\n，,")
-    if len(left) >= 2:
-        return left[-24:]
-    after = re.match(r"[^，,；;。、（(]{1,16}", text[end : min(sent.end, end + 16)])
-    return (after.group(0).strip() if after else "") or "数量"
+    after = re.match(r"[^，,；;。、（(0-9]{1,16}", text[end : min(sent.end, end + 16)])
+    noun = re.split(r"(?:为|向|对|提供|发放|获得|实现|达到|的)", after.group(0))[0].strip(" “”*") if after else ""
+    if len(left) >= 2 and not re.search(r"[0-9]|[为向对给]$", left):
+        return left[-24:] if len(left) > 3 or not noun else left + noun  # 汇聚 947 家长三角企业 → 汇聚长三角企业
+    if noun:
+        return noun
+    named = [m for m in ms if m.end <= start and re.fullmatch(r"[\s总数超过近约逾达为]*", text[m.end : start])]
+    return text[named[-1].start : named[-1].end] if named else (left[-24:] if len(left) >= 2 else "数量")
