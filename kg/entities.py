@@ -681,9 +681,33 @@ def _prepends_words(c: _Cand, same_end: Iterable[_Cand], known: Sequence[_Cand],
         return False
     for k in same_end:
         if k.start > c.start:
-            if re.search(r"[类型]$", text[c.start : k.start]):
+            added = text[c.start : k.start]
+            if re.search(r"[类型]$", added):
                 return False  # a subtype: 技术服务类科技创新券
-            return not any(x.start == c.start and x.end <= k.start for x in known)
+            added = re.split(r"[类型]", added)[-1]  # 技术服务类 + 东湖 + 创新券: judge 东湖
+            if any(x.start == c.start and x.end <= k.start for x in known):
+                return False  # a known name before it: 闵行区 + 大零号湾…
+            # a proper name before it makes another thing (东湖 + 创新券); a verb or a generic word does not
+            pieces = _pieces(added)
+            function = any((_word_tags().get(w) or "n")[:1] in ("v", "p", "d", "c", "u", "r", "m", "q") for w in pieces)
+            return _generic(added) or function or not any(_nominal(w) for w in pieces)
+    return False
+
+
+def _pieces(text: str) -> list[str]:
+    """Split ``text`` into dictionary words, longest first from the left."""
+    tags, out, i = _word_tags(), [], 0
+    while i < len(text):
+        k = next((k for k in (4, 3, 2) if text[i : i + k] in tags), 1)
+        out.append(text[i : i + k])
+        i += k
+    return out
+
+
+def _nominal(word: str) -> bool:
+    """A noun-like word (or an unknown one): 东湖, 甬江; not 经, 研究, 支持."""
+    tag = _word_tags().get(word)
+    return tag is None and len(word) > 1 or (tag or "").startswith(("n", "j", "s")) and not _generic(word)
     return False
 
 
