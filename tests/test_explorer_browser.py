@@ -189,15 +189,30 @@ def test_paths_are_at_most_four_hops_and_cheapest_first(loaded):
     assert paths["hops"] and max(paths["hops"]) <= 4
 
 
-def test_screenshot_for_the_readme(loaded, tmp_path):
-    """A screenshot of the page with 市科委 focused; KG_SCREENSHOT=1 refreshes docs/explorer.png."""
-    loaded.page.fill("#search", "市科委")
-    loaded.page.keyboard.press("Enter")
-    loaded.page.wait_for_timeout(700)  # let the focus animation finish
-    target = SCREENSHOT if os.environ.get("KG_SCREENSHOT") else tmp_path / "explorer.png"
-    target.parent.mkdir(exist_ok=True)
-    loaded.page.screenshot(path=str(target))
-    assert target.stat().st_size > 20_000
+def test_the_seeds_explorer_works_and_is_what_the_readme_shows(browser, seeds_graph, tmp_path):
+    """The page `make run` writes from seeds/: every node drawn, search, evidence on click.
+
+    KG_SCREENSHOT=1 refreshes docs/explorer.png with it.
+    """
+    index = json.loads((seeds_graph / "graph.json").read_text(encoding="utf-8"))
+    view = _open(browser, explorer.write_explorer(index, tmp_path / "explorer.html"))
+    try:
+        drawn = view.js("kgExplorer.network.body.nodeIndices.length")
+        assert drawn == len(index["nodes"])
+        view.page.fill("#search", "市科委")
+        view.page.keyboard.press("Enter")
+        assert view.page.locator("#panel .panel-title").inner_text() == COMMISSION
+        evidence = view.page.locator("#panel blockquote.evidence").first.inner_text()
+        sentences = {ev["text"] for e in index["edges"] for ev in e["evidence"]}
+        assert any(sentence[:40] in evidence for sentence in sentences)
+        assert "沪科" in evidence  # the source document's 文号
+        view.page.wait_for_timeout(700)  # let the focus animation finish
+        target = SCREENSHOT if os.environ.get("KG_SCREENSHOT") else tmp_path / "explorer.png"
+        view.page.screenshot(path=str(target))
+        assert target.stat().st_size > 20_000
+        assert view.errors == []
+    finally:
+        view.page.close()
 
 
 def test_five_thousand_nodes_are_drawn_and_settle(browser, tmp_path):
