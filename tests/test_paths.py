@@ -200,3 +200,12 @@ def test_missing_index_says_to_build(tmp_path):
 )
 def test_shorten(text, expected):
     assert shorten(text, ["高企贷"], width=80) == expected
+
+
+def test_seeds_graph_links_a_company_to_the_commission_by_distinct_paths(seeds_graph):
+    from kg.paths import connect, load_index
+
+    found = connect(load_index(seeds_graph), "宁德时代", "市科委")
+    assert len(found) >= 2
+    assert len({tuple(p.nodes) for p in found}) == len(found)
+    assert all(step.evidence for p in found for hop in p.hops for step in hop.steps)
