@@ -315,7 +315,8 @@ def _first_statement_of_each_edge(relations: list[Relation]) -> list[Relation]:
     seen: set[tuple[str, str, str]] = set()
     out = []
     for r in relations:
-        edge = (*sorted((r.head, r.tail)), r.relation) if r.relation in SYMMETRIC_RELATIONS else (r.head, r.tail, r.relation)
+        head, tail = sorted((r.head, r.tail)) if r.relation in SYMMETRIC_RELATIONS else (r.head, r.tail)
+        edge = (head, tail, r.relation)
         if edge not in seen:
             seen.add(edge)
             out.append(r)

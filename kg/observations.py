@@ -330,9 +330,9 @@ def _subject(text: str, sent: Sentence, ms: Sequence[_M], at: int, end: int, top
         if opening and opening[0].type in _SUBJECT_TYPES - {"Place"} and _opens(text, sent, opening[0]):
             return opening[0]
     # 3. an anaphor before the figure: 平台 / 该平台 / 大会 / 榜单
-    for m in _ANAPHOR.finditer(text, clause_start, at):
-        if not any(x.start <= m.start(1) < x.end for x in ms) and m.group(1) in topics.by_head:
-            return topics.by_head[m.group(1)]
+    for hit in _ANAPHOR.finditer(text, clause_start, at):
+        if not any(x.start <= hit.start(1) < x.end for x in ms) and hit.group(1) in topics.by_head:
+            return topics.by_head[hit.group(1)]
     # 4. a target group the clause is about: 高新技术企业总数超过 20000 家 (not one being counted)
     measure_lead = text[clause_start:at].strip()
     short_measure = len(measure_lead) <= 12 and not re.search(r"[的向为对给与]", measure_lead)
