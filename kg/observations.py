@@ -21,16 +21,10 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from kg.model import Document, Mention, Observation, Sentence
+from kg.model import Document, Mention, Observation, Sentence, base_type
 
 __all__ = ["extract_observations", "parse_number", "NUMBER"]
 
-_BASE = {
-    "LoanProduct": "Program", "Voucher": "Program", "TalentProgram": "Program",
-    "FundingProgram": "Program", "University": "Organization", "Enterprise": "Organization",
-    "Bank": "Organization", "ResearchInstitute": "Organization", "Association": "Organization",
-    "Exchange": "Platform",
-}
 _SUBJECT_TYPES = {"Program", "Platform", "Event", "Organization", "PolicyDocument", "Place"}
 
 _BASE_UNITS = (
@@ -170,7 +164,7 @@ def extract_observations(
 ) -> list[Observation]:
     """Every number-with-unit of a document that can be tied to an entity."""
     items = sorted(
-        (_M(k, _BASE.get(entity_types.get(k, m.type), entity_types.get(k, m.type)), m.start, m.end)
+        (_M(k, base_type(entity_types.get(k, m.type)), m.start, m.end)
          for m, k in zip(mentions, keys, strict=True)),
         key=lambda x: (x.start, x.end),
     )

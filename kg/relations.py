@@ -16,16 +16,10 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from kg.model import Document, Mention, Relation, Sentence
+from kg.model import Document, Mention, Relation, Sentence, base_type
 
 __all__ = ["extract_relations", "RULES"]
 
-_BASE = {
-    "LoanProduct": "Program", "Voucher": "Program", "TalentProgram": "Program",
-    "FundingProgram": "Program", "University": "Organization", "Enterprise": "Organization",
-    "Bank": "Organization", "ResearchInstitute": "Organization", "Association": "Organization",
-    "Exchange": "Platform",
-}
 
 ORG_LIKE = {"Agency", "Organization"}
 DELIVERABLE = {"Program", "Platform", "Event"}
@@ -69,10 +63,6 @@ class _M:
     text: str
 
 
-def _base(t: str) -> str:
-    return _BASE.get(t, t)
-
-
 def extract_relations(
     doc: Document,
     sentences: Sequence[Sentence],
@@ -87,7 +77,7 @@ def extract_relations(
     keys to types and ``entity_names`` keys to every name of the entity.
     """
     items = sorted(
-        (_M(k, _base(entity_types.get(k, m.type)), m.start, m.end, m.text) for m, k in zip(mentions, keys, strict=True)),
+        (_M(k, base_type(entity_types.get(k, m.type)), m.start, m.end, m.text) for m, k in zip(mentions, keys, strict=True)),
         key=lambda x: (x.start, x.end),
     )
     out: list[Relation] = []
@@ -312,10 +302,10 @@ def _governed_by(
         # a regulation whose title names a program: 《上海市科技创新券管理办法》 governs 科技创新券
         if re.search(r"(?:办法|细则|通知|意见|方案|规定|指南|规范|条例|规则)", p.text):
             for key, ns in names.items():
-                if key == p.key or _base(types.get(key, "")) not in ("Program", "Platform"):
+                if key == p.key or base_type(types.get(key, "")) not in ("Program", "Platform"):
                     continue
                 if any(len(n) >= 3 and n in p.text for n in ns):
-                    yield _M(key, _base(types[key]), p.start, p.end, ns[0]), "governedBy", p, "governedBy:title-names", 0.7
+                    yield _M(key, base_type(types[key]), p.start, p.end, ns[0]), "governedBy", p, "governedBy:title-names", 0.7
 
 
 def _administered_by(text: str, sent: Sentence, ms: Sequence[_M], topic: _M | None) -> Iterator[Rel]:
