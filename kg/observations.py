@@ -179,7 +179,7 @@ def extract_observations(
     for sent in sentences:
         while j < len(items) and items[j].start < sent.start:
             j += 1
-        ms = [m for m in items[j:] if m.end <= sent.end]
+        ms = _in_sentence(items, j, sent)
         if "\n" in text[prev_end : sent.start]:
             topics.new_paragraph()
             year_in_force = None
@@ -385,3 +385,13 @@ def _measure(text: str, sent: Sentence, ms: Sequence[_M], start: int, end: int) 
         return noun
     named = [m for m in ms if m.end <= start and re.fullmatch(r"[\s总数超过近约逾达为]*", text[m.end : start])]
     return text[named[-1].start : named[-1].end] if named else (left[-24:] if len(left) >= 2 else "数量")
+
+
+def _in_sentence(items: Sequence[_M], j: int, sent: Sentence) -> list[_M]:
+    """The mentions from ``items[j]`` on that lie inside ``sent`` (items sorted by start)."""
+    out = []
+    while j < len(items) and items[j].start < sent.end:
+        if items[j].end <= sent.end:
+            out.append(items[j])
+        j += 1
+    return out

@@ -94,7 +94,7 @@ def extract_relations(
                 ctx.recent = None
         while j < len(items) and items[j].start < sent.start:
             j += 1
-        ms = [m for m in items[j:] if m.end <= sent.end]
+        ms = _in_sentence(items, j, sent)
         ms = _with_anaphors(doc.clean, sent, ms, ctx.last_platform)
         ev = doc.evidence(sent.start, sent.end)
         for h, rel, t, rule, conf in _rules(doc.clean, sent, ms, ctx, entity_names, entity_types):
@@ -551,3 +551,13 @@ def _located(text: str, sent: Sentence, ms: Sequence[_M], ctx: _Context) -> Iter
         for m in ms:
             if m.type in ORG_LIKE | {"Platform"}:
                 yield m, "locatedIn", ctx.place, "locatedIn:heading", 0.6
+
+
+def _in_sentence(items: Sequence[_M], j: int, sent: Sentence) -> list[_M]:
+    """The mentions from ``items[j]`` on that lie inside ``sent`` (items sorted by start)."""
+    out = []
+    while j < len(items) and items[j].start < sent.end:
+        if items[j].end <= sent.end:
+            out.append(items[j])
+        j += 1
+    return out
