@@ -115,6 +115,7 @@ class _Topics:
 
     def __init__(self) -> None:
         self.section: _M | None = None
+        self.section_has_body = True
         self.local: _M | None = None
         self.by_head: dict[str, _M] = {}
 
@@ -135,11 +136,15 @@ class _Topics:
         if named:
             non_place = [m for m in named if m.type != "Place"]
             self.section = (non_place or named)[-1]
-        elif _HEADING_NUMBER.match(line):
+        elif _HEADING_NUMBER.match(line) or not self.section_has_body:
+            # a numbered heading, or the named heading before had no text of its own:
+            # this section is about something unnamed
             self.section = None
+        self.section_has_body = False
         self.local = None
 
     def sentence(self, text: str, sent: Sentence, ms: Sequence[_M]) -> None:
+        self.section_has_body = True
         opening = _ANAPHOR.match(text, sent.start)
         if opening and opening.group(1) in self.by_head and (not ms or opening.end() <= ms[0].start):
             self.local = self.by_head[opening.group(1)]  # 榜单评价涉及…: the list named before
@@ -212,12 +217,20 @@ def _is_heading(text: str, sent: Sentence) -> bool:
     """A short line without figures or closing punctuation: 上海技术交易所全面构建…交易场所."""
     line_start = text.rfind("\n", 0, sent.start) + 1
     line_end = text.find("\n", sent.end)
-    line = text[line_start : line_end if line_end != -1 else len(text)].strip(" -◆▶»•*")
+    raw = text[line_start : line_end if line_end != -1 else len(text)]
+    if _is_bullet(raw):
+        return False
+    line = raw.strip(" -◆▶»•*")
     return (
         line == sent.text.strip(" -◆▶»•*")
         and len(line) <= 40
         and not re.search(r"[。；！？：:]$", line)
     )
+
+
+def _is_bullet(line: str) -> bool:
+    """A list item (``- …``, ``• …``): one entry under a heading, never a heading itself."""
+    return re.match(r"\s*(?:[-•·]|\*(?!\*))", line) is not None
 
 
 def _numbers(text: str, sent: Sentence, ms: Sequence[_M]) -> list[tuple[int, int, float, str, str | None]]:
