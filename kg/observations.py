@@ -152,7 +152,11 @@ class _Topics:
         if not ms:
             return
         first = ms[0]
-        if _opens(text, sent, first) and first.type in (_SUBJECT_TYPES - {"Place"}) | {"Agency"}:
+        if (
+            _opens(text, sent, first)
+            and first.type in (_SUBJECT_TYPES - {"Place"}) | {"Agency"}
+            and not _is_example(text, first, sent.end)
+        ):
             self.local = first
         elif not re.search(r"[0-9]", sent.text):
             named = [m for m in ms if m.type in _DELIVERABLE]
@@ -197,10 +201,13 @@ def extract_observations(
         sent_year = _sentence_year(text[sent.start : sent.end])
         if sent_year is not None:
             year_in_force = sent_year
+        carry: tuple[int, _M] | None = None  # (part start, subject) of the figure before
         for start, end, value, unit, qual in numbers:
-            subj = _subject(text, sent, ms, start, end, topics)
+            part = _part_start(text, sent, start)
+            subj = _subject(text, sent, ms, start, end, unit, topics, carry[1] if carry and carry[0] == part else None)
             if subj is None:
                 continue
+            carry = (part, subj)
             this_year = doc_year if report else (year_in_force or doc_year)
             year = _year_before(text, sent.start, start, this_year)
             out.append(
@@ -293,22 +300,74 @@ def _group_start(text: str, before: Sequence[_M], i: int) -> int:
     return k
 
 
-def _subject(text: str, sent: Sentence, ms: Sequence[_M], at: int, end: int, topics: _Topics) -> _M | None:
-    """The entity a figure at ``[at, end)`` is about (see the module docstring)."""
+def _has_figure(s: str) -> bool:
+    """Does ``s`` hold a number other than a year (``2021 年``)?"""
+    return re.search(r"[0-9]", re.sub(r"20\d\d\s*年[度末底]?", "", s)) is not None
+
+
+def _part_start(text: str, sent: Sentence, at: int) -> int:
+    """Start of the part of a sentence that holds ``at``: parts are separated by ``；``."""
+    semis = [sent.start + m.end() for m in re.finditer(r"[；;]", text[sent.start : at])]
+    return max(semis, default=sent.start)
+
+
+def _is_example(text: str, m: _M, end: int) -> bool:
+    """Is ``m`` an example of a class rather than a subject: ``研发费用加计扣除、…等各类政策``?"""
+    clause = re.match(r"[^，,；;。]*", text[m.end : end]).group(0)
+    k = clause.find("等")
+    return k == 0 or (k > 0 and re.search(r"[、”和及与]", clause[:k]) is not None)
+
+
+_COUNTED_NOUN = re.compile(r"[\s“”]*(?:项目|产品|活动|服务|课题|工程)")
+
+
+def _counted(text: str, end: int, m: _M, unit: str) -> bool:
+    """Is the entity right after a figure what it counts, and so its subject?
+
+    ``40 余个“拨投结合”项目`` and ``近 2 亿元的科技创新券`` are; ``新增 3 家全国双创示范基地``
+    counts instances of a class and is not.
+    """
+    gap = text[end : m.start]
+    if re.fullmatch(r"[^，,；;。]*的[\s“”]*", gap) and len(gap) <= 8:
+        return True
+    if not re.fullmatch(r"[\s“”]*", gap):
+        return False
+    if unit.endswith(("家", "所", "名", "位", "户")) and not _names_items(text, m):
+        return False
+    return True
+
+
+def _instances_counted(text: str, sent: Sentence, m: _M) -> bool:
+    """Is ``m`` a class whose instances a figure counts (``新增 3 家全国双创示范基地``)?
+
+    Not when a noun follows that the figure really counts: ``40 余个“拨投结合”项目``.
+    """
+    return bool(_UNIT_BEFORE.search(text[max(sent.start, m.start - 8) : m.start])) and not _names_items(text, m)
+
+
+def _names_items(text: str, m: _M) -> bool:
+    """Does ``m`` (with what follows it) name countable items: “拨投结合”项目, X 产品?"""
+    return bool(_COUNTED_NOUN.match(text, m.end) or re.search(r"(?:项目|产品|活动|工程)[”\s]*$", text[m.start : m.end]))
+
+
+def _subject(
+    text: str, sent: Sentence, ms: Sequence[_M], at: int, end: int, unit: str, topics: _Topics, carry: _M | None
+) -> _M | None:
+    """The entity a figure at ``[at, end)`` is about (see the module docstring).
+
+    ``carry`` is the subject of the figure before it in the same part of the sentence.
+    """
     seps = [sent.start + m.end() for m in re.finditer(r"[，,；;]", text[sent.start : at])]
     clause_start = max(seps, default=sent.start)
-    semis = [sent.start + m.end() for m in re.finditer(r"[；;]", text[sent.start : at])]
-    part_start = max(semis, default=sent.start)  # 开发…服务于交大等 20 多个项目: a clause of its own after ；
+    part_start = _part_start(text, sent, at)  # 开发…服务于交大等 20 多个项目: a clause of its own after ；
     clause_end = next(
         (sent.start + m.start() for m in re.finditer(r"[，,；;。]", text[sent.start : sent.end]) if sent.start + m.start() >= end),
         sent.end,
     )
     # 1. the program counted by the figure: 40 余个“拨投结合”项目, 近 2 亿元的科技创新券
     for m in ms:
-        if end <= m.start < clause_end and m.type in _DELIVERABLE:
-            gap = text[end : m.start]
-            if re.fullmatch(r"[\s“”]*", gap) or re.fullmatch(r"[^，,；;。]*的[\s“”]*", gap) and len(gap) <= 8:
-                return m
+        if end <= m.start < clause_end and m.type in _DELIVERABLE and _counted(text, end, m, unit):
+            return m
     before = [m for m in ms if m.end <= at and m.start >= part_start]
     # 2. the program, platform, event or organisation named before it, as a subject
     i = len(before) - 1
@@ -324,8 +383,9 @@ def _subject(text: str, sent: Sentence, ms: Sequence[_M], at: int, end: int, top
         tail = text[before[i].end : at]
         if (
             _OBJECT_MARK.search(lead)
+            or _instances_counted(text, sent, head)
             or _SOURCE_MARK.match(clause_lead)
-            or tail.startswith("等")
+            or _is_example(text, before[i], at)
             or re.fullmatch(r"[\s*]*", tail)  # 智邦、治臻 2 家公司: counted, not counting
         ):
             i = k - 1
@@ -334,25 +394,32 @@ def _subject(text: str, sent: Sentence, ms: Sequence[_M], at: int, end: int, top
     # 2b. nothing named in this part of the sentence: the entity that opens the sentence
     if part_start > sent.start:
         opening = [m for m in ms if m.end <= part_start]
-        if opening and opening[0].type in _SUBJECT_TYPES - {"Place"} and _opens(text, sent, opening[0]):
+        if (
+            opening
+            and opening[0].type in _SUBJECT_TYPES - {"Place"}
+            and _opens(text, sent, opening[0])
+            and not _is_example(text, opening[0], part_start)
+        ):
             return opening[0]
     # 3. an anaphor before the figure: 平台 / 该平台 / 大会 / 榜单
     for hit in _ANAPHOR.finditer(text, clause_start, at):
         if not any(x.start <= hit.start(1) < x.end for x in ms) and hit.group(1) in topics.by_head:
             return topics.by_head[hit.group(1)]
-    # 4. a target group the clause is about: 高新技术企业总数超过 20000 家 (not one being counted)
-    measure_lead = text[clause_start:at].strip()
-    short_measure = len(measure_lead) <= 12 and not re.search(r"[的向为对给与]", measure_lead)
+    # 4. a target group heading the figure's clause: 高新技术企业总数超过 20000 家
+    #    (not one being counted, 惠及高新技术企业 300 家, nor a predicate, 80% 的企业为中小企业)
     for m in reversed(before):
-        if m.type == "TargetGroup" and (m.start >= clause_start or short_measure):
+        if m.type == "TargetGroup" and m.start >= clause_start and not _has_figure(text[clause_start : m.start]):
             lead = text[max(sent.start, m.start - 4) : m.start]
             if not (_OBJECT_MARK.search(lead) or _COUNTING_VERB.search(lead) or _UNIT_BEFORE.search(lead)):
                 return m
-    # 5. a place the clause opens with: 2019 年上海以转让…转化成果金额为 36.0 亿元
+    # 5. a place the clause opens with: 2019 年上海以转让…转化成果金额为 36.0 亿元; 其中上海 59 家
     clause_ms = [m for m in before if m.start >= clause_start]
     if clause_ms and clause_ms[0].type == "Place":
-        if not re.sub(r"20\d\d\s*年度?|截至|[\s，,]", "", text[clause_start : clause_ms[0].start]):
+        if not re.sub(r"20\d\d\s*年度?|截至|其中|[\s，,]", "", text[clause_start : clause_ms[0].start]):
             return clause_ms[0]
+    # 5b. the subject of the figure before, in this part of the sentence: …同比增长 17.5%
+    if carry is not None:
+        return carry
     # 6. the document a sentence cites its figures from: 根据《…报告》，2022 年度…
     for m in ms:
         if m.type == "PolicyDocument" and m.end <= at and _SOURCE_MARK.match(text[max(sent.start, m.start - 3) : m.start] or " "):
