@@ -48,7 +48,12 @@ _NOT_A_QUANTITY = re.compile(r"^\s*(?:年|月|日|号|周岁|岁|届|期|nm|英�
 _YEAR_AT = re.compile(r"(?:截至|截止|到)\s*(20\d\d)\s*年")
 _YEAR = re.compile(r"(?<![0-9])(20\d\d)\s*(?:年度?|年末|年底)(?!以来|起)")
 _SINCE = re.compile(r"自\s*20\d\d\s*年[^，。；]*以来|以来")
-_THIS_YEAR = re.compile(r"全年|今年|当年|本年度")
+_PRESENT = re.compile(r"截[至止]目前|目前|迄今|至今")
+_NOW = re.compile(r"累计|截[至止]目前|目前|迄今|至今")
+_EXAMPLE = re.compile(r"\s*(?:如|例如|比如|譬如)[，,：:]")
+_THIS_YEAR = re.compile(r"全年|今年|当年|本年度|截[至止](?:当|本)?年[底末]")
+_PERIOD_YEAR = re.compile(r"(?<![0-9])(20\d\d)\s*(?:年度|年末|年底|年)(?!\s*[0-9一二三四五六七八九十]{1,2}\s*月)(?!以来|起)")
+_EDITION_YEAR = re.compile(r"(?<![0-9])(20\d\d)(?=[\u4e00-\u9fff“《])(?!年)")
 _QUAL_STRIP = re.compile(r"(?:超过|超|近|约|逾|达到|达|突破|过|不足|仅|合计|总计|共计|共|累计|首次|为|是|已)+$")
 
 
@@ -182,6 +187,7 @@ def extract_observations(
     out: list[Observation] = []
     topics = _Topics()
     year_in_force: int | None = None
+    para_year: int | None = None  # the year an earlier sentence of the paragraph gave
     j = 0
     prev_end = 0
     text = doc.clean
@@ -192,11 +198,14 @@ def extract_observations(
         if "\n" in text[prev_end : sent.start]:
             topics.new_paragraph()
             year_in_force = None
+            if not _is_bullet(text[text.rfind("\n", 0, sent.start) + 1 : sent.start + 1]):
+                para_year = None  # bullets go on with the year of the paragraph above them
         prev_end = sent.end
         numbers = _numbers(text, sent, ms)
         topics.remember(text, ms)
         if not numbers and _is_heading(text, sent):
             topics.heading(sent.text, ms)
+            para_year = None
             continue
         sent_year = _sentence_year(text[sent.start : sent.end])
         if sent_year is not None:
@@ -209,7 +218,7 @@ def extract_observations(
                 continue
             carry = (part, subj)
             this_year = doc_year if report else (year_in_force or doc_year)
-            year = _year_before(text, sent.start, start, this_year)
+            year = _year_before(text, sent.start, start, this_year, None if _EXAMPLE.match(sent.text) else para_year)
             out.append(
                 Observation(
                     subject=subj.key, measure=_measure(text, sent, ms, start, end), value=value, unit=unit,
@@ -217,6 +226,10 @@ def extract_observations(
                 )
             )
         topics.sentence(text, sent, ms)
+        if _SINCE.search(sent.text) or _EXAMPLE.match(sent.text):
+            para_year = None  # cumulative, or an example that the year does not date
+        elif sent_year is not None or _YEAR.search(sent.text):
+            para_year = sent_year  # a date (2022 年 5 月) leaves the period of the paragraph
     return out
 
 
@@ -429,22 +442,31 @@ def _subject(
 
 
 def _sentence_year(s: str) -> int | None:
-    m = _YEAR_AT.search(s) or _YEAR.search(s)
-    if m:
-        return int(m.group(1))
-    return None
+    """The period a sentence speaks of: ``截至 2023 年末``, ``2021 年，``, or an edition such as
+    ``2021浦江创新论坛``; not a date (``2020 年 10 月 12 日``), none for ``自 2022 年…以来``."""
+    if _SINCE.search(s):
+        return None
+    m = _PERIOD_YEAR.search(s) or _EDITION_YEAR.search(s)
+    return int(m.group(1)) if m else None
 
 
-def _year_before(text: str, sent_start: int, at: int, this_year: int | None) -> int | None:
-    """The year a figure at ``at`` belongs to, from the text before it in its sentence."""
+def _year_before(text: str, sent_start: int, at: int, this_year: int | None, carried: int | None) -> int | None:
+    """The year a figure at ``at`` belongs to: a year before it in its sentence (``截至 2023 年末``),
+    ``this_year`` after 全年 / 当年 / 截至年底, else the year an earlier sentence of the paragraph
+    gave (``carried``) unless the figure is cumulative (累计); none after 自…以来."""
     lead = text[sent_start:at]
     if _SINCE.search(lead):
         return None
     years = list(_YEAR_AT.finditer(lead)) + list(_YEAR.finditer(lead))
     if years:
-        return int(max(years, key=lambda m: m.start()).group(1))
+        last = max(years, key=lambda m: m.start())
+        if _PRESENT.search(lead, last.end()):
+            return None  # 2019 年签署…，迄今已有 15 家: the figure is of today, not of 2019
+        return int(last.group(1))
     if _THIS_YEAR.search(lead):
         return this_year
+    if carried is not None and not _NOW.search(lead):
+        return carried
     return None
 
 
