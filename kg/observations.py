@@ -295,6 +295,12 @@ def _numbers(text: str, sent: Sentence, ms: Sequence[_M]) -> list[tuple[int, int
 
 _OBJECT_MARK = re.compile(r"(?:与|向|对|和|为|同|于|给|通过|依托|借助|利用|根据|依据|按照|基于|在|其中)\s*$")
 _SOURCE_MARK = re.compile(r"^\s*(?:根据|依据|按照|基于|据)")
+#: A clause that applies a policy is not about it: 落实《…意见》，新增 …
+_INSTRUMENT_MARK = re.compile(r"^\s*(?:根据|依据|按照|基于|据|落实|贯彻|执行|对照)")
+#: A class name followed by how many of it there are: 众创空间 69 家
+_CLASS_COUNT = re.compile(r"[\s*]*(?:超过|超|近|约|逾|达)?[\s*]*[0-9]+[\s*]*(?:余|多)?[\s*]*[家个所座]")
+#: A target group that only qualifies a facility: 科技企业孵化器 61 家
+_FACILITY = re.compile(r"孵化器|众创空间|科技园|基地|平台|服务中心|园区|载体|联盟|协会")
 _COUNTING_VERB = re.compile(r"(?:集聚|吸引|孵化|服务|支持|惠及|培育|覆盖|引进|带动|汇聚|涉及|帮助|推动|助力)\s*$")
 _UNIT_BEFORE = re.compile(r"[0-9][\s*]*(?:余|多)?\s*[家个户名所项]\s*$")
 
@@ -397,7 +403,8 @@ def _subject(
         if (
             _OBJECT_MARK.search(lead)
             or _instances_counted(text, sent, head)
-            or _SOURCE_MARK.match(clause_lead)
+            or _CLASS_COUNT.match(text, before[i].end)  # 国家备案众创空间 69 家: a class, counted
+            or _INSTRUMENT_MARK.match(clause_lead)
             or _is_example(text, before[i], at)
             or re.fullmatch(r"[\s*]*", tail)  # 智邦、治臻 2 家公司: counted, not counting
         ):
@@ -423,7 +430,10 @@ def _subject(
     for m in reversed(before):
         if m.type == "TargetGroup" and m.start >= clause_start and not _has_figure(text[clause_start : m.start]):
             lead = text[max(sent.start, m.start - 4) : m.start]
-            if not (_OBJECT_MARK.search(lead) or _COUNTING_VERB.search(lead) or _UNIT_BEFORE.search(lead)):
+            if not (
+                _OBJECT_MARK.search(lead) or _COUNTING_VERB.search(lead) or _UNIT_BEFORE.search(lead)
+                or _FACILITY.match(text, m.end)
+            ):
                 return m
     # 5. a place the clause opens with: 2019 年上海以转让…转化成果金额为 36.0 亿元; 其中上海 59 家
     clause_ms = [m for m in before if m.start >= clause_start]
