@@ -122,14 +122,24 @@ class _Topics:
         self.section: _M | None = None
         self.section_has_body = True
         self.local: _M | None = None
+        self.list_topic: _M | None = None  # the local topic in force when a bullet list began
+        self.in_list = False
         self.by_head: dict[str, _M] = {}
 
     @property
     def current(self) -> _M | None:
         return self.local or self.section
 
-    def new_paragraph(self) -> None:
-        self.local = None
+    def new_paragraph(self, bullet: bool = False) -> None:
+        """A new paragraph ends the local topic; each bullet of a list starts again from the
+        topic of the paragraph that introduced the list."""
+        if not bullet:
+            self.local = self.list_topic = None
+        elif not self.in_list:
+            self.list_topic = self.local
+        else:
+            self.local = self.list_topic
+        self.in_list = bullet
 
     def remember(self, text: str, ms: Sequence[_M]) -> None:
         for m in ms:
@@ -146,7 +156,8 @@ class _Topics:
             # this section is about something unnamed
             self.section = None
         self.section_has_body = False
-        self.local = None
+        self.local = self.list_topic = None
+        self.in_list = False
 
     def sentence(self, text: str, sent: Sentence, ms: Sequence[_M]) -> None:
         self.section_has_body = True
@@ -196,9 +207,10 @@ def extract_observations(
             j += 1
         ms = _in_sentence(items, j, sent)
         if "\n" in text[prev_end : sent.start]:
-            topics.new_paragraph()
             year_in_force = None
-            if not _is_bullet(text[text.rfind("\n", 0, sent.start) + 1 : sent.start + 1]):
+            bullet = _is_bullet(text[text.rfind("\n", 0, sent.start) + 1 : sent.start + 1])
+            topics.new_paragraph(bullet)
+            if not bullet:
                 para_year = None  # bullets go on with the year of the paragraph above them
         prev_end = sent.end
         numbers = _numbers(text, sent, ms)
