@@ -319,7 +319,7 @@ _UNIT_BEFORE = re.compile(r"[0-9][\s*]*(?:余|多)?\s*[家个户名所项]\s*$")
 
 def _opens(text: str, sent: Sentence, m: _M) -> bool:
     """Does ``m`` open its sentence (after 一是 / 目前 / bullets)?"""
-    lead = re.sub(r"[\s“”*\-◆▶»•]|[一二三四五六七八九十]是|截至目前|目前|同时|此外|另外|[，,]", "", text[sent.start : m.start])
+    lead = re.sub(r"[\s“”*\-◆▶»•]|[一二三四五六七八九十]是|(?:截[至止])?20\d\d\s*年[度末底]?|截至目前|目前|同时|此外|另外|[，,]", "", text[sent.start : m.start])
     return len(lead) <= 1
 
 
