@@ -206,7 +206,7 @@ def extract_observations(
         while j < len(items) and items[j].start < sent.start:
             j += 1
         ms = _in_sentence(items, j, sent)
-        if "\n" in text[prev_end : sent.start]:
+        if prev_end == 0 or "\n" in text[prev_end : sent.start]:
             year_in_force = None
             bullet = _is_bullet(text[text.rfind("\n", 0, sent.start) + 1 : sent.start + 1])
             topics.new_paragraph(bullet)
@@ -400,6 +400,15 @@ def _subject(
         if end <= m.start < clause_end and m.type in _DELIVERABLE and _counted(text, end, m, unit):
             return m
     before = [m for m in ms if m.end <= at and m.start >= part_start]
+    # 1b. a place's share right after it: 其中上海 59 家, 其中上海企业 113 家
+    share = [m for m in before if m.start >= clause_start]
+    if (
+        share
+        and share[0].type == "Place"
+        and re.fullmatch(r"[\s*]*其中[\s*]*", text[clause_start : share[0].start])
+        and len(text[share[-1].end : at].strip(" *")) <= 3
+    ):
+        return share[0]
     # 2. the program, platform, event or organisation named before it, as a subject
     i = len(before) - 1
     while i >= 0:
@@ -418,7 +427,7 @@ def _subject(
             or _CLASS_COUNT.match(text, before[i].end)  # 国家备案众创空间 69 家: a class, counted
             or _INSTRUMENT_MARK.match(clause_lead)
             or _is_example(text, before[i], at)
-            or re.fullmatch(r"[\s*]*", tail)  # 智邦、治臻 2 家公司: counted, not counting
+            or re.fullmatch(r"[\s*“”]*", tail)  # 智邦、治臻 2 家公司: counted, not counting
         ):
             i = k - 1
             continue
