@@ -6,13 +6,16 @@ the unit (``1.6 万家`` → 1.6 / 万家); Chinese numerals are read (``千余�
 
 The subject is the program, platform, event or organisation the sentence is
 about: the nearest one named before the number (the first of a list such as
-“沪科专贷”“沪科专贴”), else a target group counted just before it
-(``高新技术企业总数超过 20000 家``), else the topic of the section — the entity
-its heading or opening sentence named (bullet lists of an annual report).
+“沪科专贷”“沪科专贴”; not examples before 等, objects after 与/向/为, policies
+applied, classes being counted), else the subject of the figure before it in
+the same clause group, else a target group heading the clause
+(``高新技术企业总数超过 20000 家``), else the topic of the paragraph or section —
+the entity its heading or opening sentence named (bullet lists of an annual report).
 
-The year: ``截至 2023 年末`` → 2023, ``2021 年`` → 2021, ``全年`` / ``当年`` → the
-year in force (the document's year in an annual report); ``自 2022 年…以来`` is
-cumulative and has no year.
+The year: ``截至 2023 年末`` → 2023, ``2021 年`` → 2021, ``全年`` / ``当年`` /
+``截至年底`` → the year in force (the document's year in an annual report); a
+period year carries to later sentences and bullets of its paragraph;
+``自 2022 年…以来``, ``迄今`` and examples (``如，``) have no year.
 """
 
 from __future__ import annotations
@@ -49,7 +52,7 @@ _YEAR_AT = re.compile(r"(?:截至|截止|到)\s*(20\d\d)\s*年")
 _YEAR = re.compile(r"(?<![0-9])(20\d\d)\s*(?:年度?|年末|年底)(?!以来|起)")
 _SINCE = re.compile(r"自\s*20\d\d\s*年[^，。；]*以来|以来")
 _PRESENT = re.compile(r"截[至止]目前|目前|迄今|至今")
-_NOW = re.compile(r"累计|截[至止]目前|目前|迄今|至今")
+_NOW = re.compile(r"累计|" + _PRESENT.pattern)
 _EXAMPLE = re.compile(r"\s*(?:如|例如|比如|譬如)[，,：:]")
 _THIS_YEAR = re.compile(r"全年|今年|当年|本年度|截[至止](?:当|本)?年[底末]")
 _PERIOD_YEAR = re.compile(r"(?<![0-9])(20\d\d)\s*(?:年度|年末|年底|年)(?!\s*[0-9一二三四五六七八九十]{1,2}\s*月)(?!以来|起)")
@@ -111,11 +114,13 @@ def _head_word(name: str) -> str:
 class _Topics:
     """What a figure without a named subject is about.
 
-    A heading that names an entity sets the *section* topic (a numbered heading
-    clears it); inside a paragraph, an entity that opens a sentence — or the
+    A heading that names an entity sets the *section* topic; an unnamed heading
+    keeps it as a sub-heading, unless it is numbered or the named heading had no
+    text of its own. Inside a paragraph, an entity that opens a sentence — or the
     first program named by a sentence without figures — sets the *local* topic,
-    which ends with its paragraph. ``by_head`` remembers the last entity named
-    for each class word, for anaphors such as 平台 and 榜单.
+    which ends with its paragraph; bullets start from the topic of the paragraph
+    that introduced their list. ``by_head`` remembers the last entity named for
+    each class word, for anaphors such as 平台 and 榜单.
     """
 
     def __init__(self) -> None:
