@@ -349,7 +349,8 @@ def _part_start(text: str, sent: Sentence, at: int) -> int:
 
 def _is_example(text: str, m: _M, end: int) -> bool:
     """Is ``m`` an example of a class rather than a subject: ``研发费用加计扣除、…等各类政策``?"""
-    clause = re.match(r"[^，,；;。]*", text[m.end : end]).group(0)
+    found = re.match(r"[^，,；;。]*", text[m.end : end])
+    clause = found.group(0) if found else ""
     k = clause.find("等")
     return k == 0 or (k > 0 and re.search(r"[、”和及与]", clause[:k]) is not None)
 
@@ -427,7 +428,7 @@ def _subject(
         clause_lead = text[max([sent.start] + [x for x in seps if x <= head.start]) : head.start]
         tail = text[before[i].end : at]
         if (
-            _OBJECT_MARK.search(lead)
+            (_OBJECT_MARK.search(lead) and not lead.endswith("其中"))  # 其中 X 累计…: a subject of its own
             or _instances_counted(text, sent, head)
             or _CLASS_COUNT.match(text, before[i].end)  # 国家备案众创空间 69 家: a class, counted
             or _INSTRUMENT_MARK.match(clause_lead)
