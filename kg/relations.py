@@ -474,6 +474,27 @@ def _participates(text: str, ms: Sequence[_M]) -> Iterator[Rel]:
                 yield g, "participatesIn", target, "participatesIn:join", 0.7
 
 
+def _agent(text: str, sent: Sentence, before: Sequence[_M], at: int, types: set[str]) -> _M | None:
+    """Who does what the words before ``at`` say: the nearest fitting name in the clause.
+
+    Names that are the object of 与/向/由/联合… are skipped; in a later comma
+    clause (X 由 Y 运营，网点遍布 P) the sentence's opening subject wins.
+    """
+    opener = _subject(text, sent, before)
+    for m in reversed(before):
+        if re.search(r"[。；;]", text[m.end : at]):
+            return None
+        if m.type not in types or _OBJECT_OF.search(text[max(sent.start, m.start - 4) : m.start]):
+            continue
+        if opener is not None and opener.type in types and re.search(r"[，,]", text[m.end : at]):
+            return opener
+        return m
+    return None
+
+
+_OBJECT_OF = re.compile(r"(?:与|同|和|向|对|由|给|联合|会同|携手|、)\s*$")
+
+
 def _partners(text: str, sent: Sentence, ms: Sequence[_M], topic: _M | None) -> Iterator[Rel]:
     org_like = ORG_LIKE | {"Platform"}
     for i, x in enumerate(ms):
@@ -484,8 +505,7 @@ def _partners(text: str, sent: Sentence, ms: Sequence[_M], topic: _M | None) -> 
         if re.search(r"(?:联合|携手|会同)$", pre) or (
             re.search(r"与$", pre) and _PARTNER.search(text[x.end : x.end + 20] or "")
         ):
-            subj = next((m for m in reversed(ms[:i]) if m.type in org_like and not re.search(r"[。；]", _between(text, m, x))), None)
-            subj = subj or topic
+            subj = _agent(text, sent, ms[:i], x.start, org_like) or topic
             if subj is not None and subj.type in org_like:
                 for g in _group_after(text, ms, i):
                     if g.type in org_like:
@@ -539,8 +559,7 @@ def _located(text: str, sent: Sentence, ms: Sequence[_M], ctx: _Context) -> Iter
             else:
                 break
         if _SPREAD.search(lead):
-            subj = next((m for m in reversed(ms[:j]) if m.type in DELIVERABLE | ORG_LIKE
-                         and not re.search(r"[。；;]", _between(text, m, p))), None)
+            subj = _agent(text, sent, ms[:j], p.start, DELIVERABLE | ORG_LIKE)
             if subj is not None:
                 for q in places:
                     yield subj, "locatedIn", q, "locatedIn:verb", 0.7
