@@ -27,14 +27,10 @@ DELIVERABLE = {"Program", "Platform", "Event"}
 _PUBLISH = re.compile(r"(?:研究|共同|联合)?(?:发布|印发|出台|制定|制订|起草|颁布|出版)(?:了)?")
 _ADMIN = re.compile(
     r"建设|打造|主办|承办|牵头|指导|组织|举办|搭建|运营|设立|推出|实施|发起|建立|筹建|负责|构建|创建|"
-    r"上线|开设|设置|创设|推动建设|开展|推出"
+    r"上线|开设|设置|创设|推动建设|开展"
 )
-_ADMIN_PASSIVE = re.compile(r"^\s*由\s*$")
-_TARGET = re.compile(r"主要支持|重点支持|支持|面向|服务于|服务|惠及|覆盖|针对|扶持|资助|帮助|为|向")
-_SUPPORT = re.compile(r"支持|资助|扶持|推动建设|培育|服务于|服务|帮助|助力|赋能|增加|加大|扩大")
 _JOIN = re.compile(r"入驻|进场|参与|加入|参加|入选|登陆|挂牌|入库|上市")
 _PARTNER = re.compile(r"签署|签订|合作|共建|联合|携手|共同")
-_LOCATE = re.compile(r"落户|位于|坐落|设在|落地|遍布|分布于|分布在")
 _SPREAD = re.compile(r"(?:遍布|分布于|分布在|位于|落户|坐落于|设在)\s*$")
 _HOLD = re.compile(r"召开|举办|举行|开幕|启动")
 _PARTS = re.compile(r"集成|包括|包含|涵盖|下设")
@@ -47,8 +43,8 @@ RULES = (
     "issuedBy:publish-verb", "issuedBy:possessive", "governedBy:according-to", "governedBy:title-names",
     "administeredBy:agent-verb", "administeredBy:topic", "administeredBy:passive",
     "targets:trigger", "targets:for", "supports:trigger", "participatesIn:join",
-    "partnerOf:with", "partnerOf:joint", "partOf:among", "partOf:name", "partOf:dash",
-    "partOf:integrates", "locatedIn:verb", "locatedIn:held-in",
+    "partnerOf:with", "partOf:among", "partOf:name", "partOf:dash",
+    "partOf:integrates", "locatedIn:verb", "locatedIn:held-in", "locatedIn:heading",
 )
 
 
@@ -272,7 +268,6 @@ def _issued_by(text: str, ms: Sequence[_M]) -> Iterator[Rel]:
             if a.type not in ORG_LIKE and a.type != "Platform":
                 continue
             gap = _between(text, a, doc_m)
-            pub = _PUBLISH.search(gap)
             gap_text = re.sub(r"《[^》]*》|[（(][^）)]*[）)]", "", gap)
             pub = _PUBLISH.search(gap_text)
             if pub and len(gap_text) <= 40 and not re.search(r"[。；]", gap_text):
