@@ -6,13 +6,16 @@ the unit (``1.6 万家`` → 1.6 / 万家); Chinese numerals are read (``千余�
 
 The subject is the program, platform, event or organisation the sentence is
 about: the nearest one named before the number (the first of a list such as
-“沪科专贷”“沪科专贴”), else a target group counted just before it
-(``高新技术企业总数超过 20000 家``), else the topic of the section — the entity
-its heading or opening sentence named (bullet lists of an annual report).
+“沪科专贷”“沪科专贴”; not examples before 等, objects after 与/向/为, policies
+applied, classes being counted), else the subject of the figure before it in
+the same clause group, else a target group heading the clause
+(``高新技术企业总数超过 20000 家``), else the topic of the paragraph or section —
+the entity its heading or opening sentence named (bullet lists of an annual report).
 
-The year: ``截至 2023 年末`` → 2023, ``2021 年`` → 2021, ``全年`` / ``当年`` → the
-year in force (the document's year in an annual report); ``自 2022 年…以来`` is
-cumulative and has no year.
+The year: ``截至 2023 年末`` → 2023, ``2021 年`` → 2021, ``全年`` / ``当年`` /
+``截至年底`` → the year in force (the document's year in an annual report); a
+period year carries to later sentences and bullets of its paragraph;
+``自 2022 年…以来``, ``迄今`` and examples (``如，``) have no year.
 """
 
 from __future__ import annotations
@@ -48,7 +51,12 @@ _NOT_A_QUANTITY = re.compile(r"^\s*(?:年|月|日|号|周岁|岁|届|期|nm|英�
 _YEAR_AT = re.compile(r"(?:截至|截止|到)\s*(20\d\d)\s*年")
 _YEAR = re.compile(r"(?<![0-9])(20\d\d)\s*(?:年度?|年末|年底)(?!以来|起)")
 _SINCE = re.compile(r"自\s*20\d\d\s*年[^，。；]*以来|以来")
-_THIS_YEAR = re.compile(r"全年|今年|当年|本年度")
+_PRESENT = re.compile(r"截[至止]目前|目前|迄今|至今")
+_NOW = re.compile(r"累计|" + _PRESENT.pattern)
+_EXAMPLE = re.compile(r"\s*(?:如|例如|比如|譬如)[，,：:]")
+_THIS_YEAR = re.compile(r"全年|今年|当年|本年度|截[至止](?:当|本)?年[底末]")
+_PERIOD_YEAR = re.compile(r"(?<![0-9])(20\d\d)\s*(?:年度|年末|年底|年)(?!\s*[0-9一二三四五六七八九十]{1,2}\s*月)(?!以来|起)")
+_EDITION_YEAR = re.compile(r"(?<![0-9])(20\d\d)(?=[\u4e00-\u9fff“《])(?!年)")
 _QUAL_STRIP = re.compile(r"(?:超过|超|近|约|逾|达到|达|突破|过|不足|仅|合计|总计|共计|共|累计|首次|为|是|已)+$")
 
 
@@ -106,24 +114,37 @@ def _head_word(name: str) -> str:
 class _Topics:
     """What a figure without a named subject is about.
 
-    A heading that names an entity sets the *section* topic (a numbered heading
-    clears it); inside a paragraph, an entity that opens a sentence — or the
+    A heading that names an entity sets the *section* topic; an unnamed heading
+    keeps it as a sub-heading, unless it is numbered or the named heading had no
+    text of its own. Inside a paragraph, an entity that opens a sentence — or the
     first program named by a sentence without figures — sets the *local* topic,
-    which ends with its paragraph. ``by_head`` remembers the last entity named
-    for each class word, for anaphors such as 平台 and 榜单.
+    which ends with its paragraph; bullets start from the topic of the paragraph
+    that introduced their list. ``by_head`` remembers the last entity named for
+    each class word, for anaphors such as 平台 and 榜单.
     """
 
     def __init__(self) -> None:
         self.section: _M | None = None
+        self.section_has_body = True
         self.local: _M | None = None
+        self.list_topic: _M | None = None  # the local topic in force when a bullet list began
+        self.in_list = False
         self.by_head: dict[str, _M] = {}
 
     @property
     def current(self) -> _M | None:
         return self.local or self.section
 
-    def new_paragraph(self) -> None:
-        self.local = None
+    def new_paragraph(self, bullet: bool = False) -> None:
+        """A new paragraph ends the local topic; each bullet of a list starts again from the
+        topic of the paragraph that introduced the list."""
+        if not bullet:
+            self.local = self.list_topic = None
+        elif not self.in_list:
+            self.list_topic = self.local
+        else:
+            self.local = self.list_topic
+        self.in_list = bullet
 
     def remember(self, text: str, ms: Sequence[_M]) -> None:
         for m in ms:
@@ -135,11 +156,16 @@ class _Topics:
         if named:
             non_place = [m for m in named if m.type != "Place"]
             self.section = (non_place or named)[-1]
-        elif _HEADING_NUMBER.match(line):
+        elif _HEADING_NUMBER.match(line) or not self.section_has_body:
+            # a numbered heading, or the named heading before had no text of its own:
+            # this section is about something unnamed
             self.section = None
-        self.local = None
+        self.section_has_body = False
+        self.local = self.list_topic = None
+        self.in_list = False
 
     def sentence(self, text: str, sent: Sentence, ms: Sequence[_M]) -> None:
+        self.section_has_body = True
         opening = _ANAPHOR.match(text, sent.start)
         if opening and opening.group(1) in self.by_head and (not ms or opening.end() <= ms[0].start):
             self.local = self.by_head[opening.group(1)]  # 榜单评价涉及…: the list named before
@@ -147,7 +173,11 @@ class _Topics:
         if not ms:
             return
         first = ms[0]
-        if _opens(text, sent, first) and first.type in (_SUBJECT_TYPES - {"Place"}) | {"Agency"}:
+        if (
+            _opens(text, sent, first)
+            and first.type in (_SUBJECT_TYPES - {"Place"}) | {"Agency"}
+            and not _is_example(text, first, sent.end)
+        ):
             self.local = first
         elif not re.search(r"[0-9]", sent.text):
             named = [m for m in ms if m.type in _DELIVERABLE]
@@ -173,6 +203,7 @@ def extract_observations(
     out: list[Observation] = []
     topics = _Topics()
     year_in_force: int | None = None
+    para_year: int | None = None  # the year an earlier sentence of the paragraph gave
     j = 0
     prev_end = 0
     text = doc.clean
@@ -180,24 +211,31 @@ def extract_observations(
         while j < len(items) and items[j].start < sent.start:
             j += 1
         ms = _in_sentence(items, j, sent)
-        if "\n" in text[prev_end : sent.start]:
-            topics.new_paragraph()
+        if prev_end == 0 or "\n" in text[prev_end : sent.start]:
             year_in_force = None
+            bullet = _is_bullet(text[text.rfind("\n", 0, sent.start) + 1 : sent.start + 1])
+            topics.new_paragraph(bullet)
+            if not bullet:
+                para_year = None  # bullets go on with the year of the paragraph above them
         prev_end = sent.end
         numbers = _numbers(text, sent, ms)
         topics.remember(text, ms)
         if not numbers and _is_heading(text, sent):
             topics.heading(sent.text, ms)
+            para_year = None
             continue
         sent_year = _sentence_year(text[sent.start : sent.end])
         if sent_year is not None:
             year_in_force = sent_year
+        carry: tuple[int, _M] | None = None  # (part start, subject) of the figure before
         for start, end, value, unit, qual in numbers:
-            subj = _subject(text, sent, ms, start, end, topics)
+            part = _part_start(text, sent, start)
+            subj = _subject(text, sent, ms, start, end, unit, topics, carry[1] if carry and carry[0] == part else None)
             if subj is None:
                 continue
+            carry = (part, subj)
             this_year = doc_year if report else (year_in_force or doc_year)
-            year = _year_before(text, sent.start, start, this_year)
+            year = _year_before(text, sent.start, start, this_year, None if _EXAMPLE.match(sent.text) else para_year)
             out.append(
                 Observation(
                     subject=subj.key, measure=_measure(text, sent, ms, start, end), value=value, unit=unit,
@@ -205,6 +243,10 @@ def extract_observations(
                 )
             )
         topics.sentence(text, sent, ms)
+        if _SINCE.search(sent.text) or _EXAMPLE.match(sent.text):
+            para_year = None  # cumulative, or an example that the year does not date
+        elif sent_year is not None or _YEAR.search(sent.text):
+            para_year = sent_year  # a date (2022 年 5 月) leaves the period of the paragraph
     return out
 
 
@@ -212,12 +254,20 @@ def _is_heading(text: str, sent: Sentence) -> bool:
     """A short line without figures or closing punctuation: 上海技术交易所全面构建…交易场所."""
     line_start = text.rfind("\n", 0, sent.start) + 1
     line_end = text.find("\n", sent.end)
-    line = text[line_start : line_end if line_end != -1 else len(text)].strip(" -◆▶»•*")
+    raw = text[line_start : line_end if line_end != -1 else len(text)]
+    if _is_bullet(raw):
+        return False
+    line = raw.strip(" -◆▶»•*")
     return (
         line == sent.text.strip(" -◆▶»•*")
         and len(line) <= 40
         and not re.search(r"[。；！？：:]$", line)
     )
+
+
+def _is_bullet(line: str) -> bool:
+    """A list item (``- …``, ``• …``): one entry under a heading, never a heading itself."""
+    return re.match(r"\s*(?:[-•·]|\*(?!\*))", line) is not None
 
 
 def _numbers(text: str, sent: Sentence, ms: Sequence[_M]) -> list[tuple[int, int, float, str, str | None]]:
@@ -262,13 +312,19 @@ def _numbers(text: str, sent: Sentence, ms: Sequence[_M]) -> list[tuple[int, int
 
 _OBJECT_MARK = re.compile(r"(?:与|向|对|和|为|同|于|给|通过|依托|借助|利用|根据|依据|按照|基于|在|其中)\s*$")
 _SOURCE_MARK = re.compile(r"^\s*(?:根据|依据|按照|基于|据)")
+#: A clause that applies a policy is not about it: 落实《…意见》，新增 …
+_INSTRUMENT_MARK = re.compile(r"^\s*(?:根据|依据|按照|基于|据|落实|贯彻|执行|对照)")
+#: A class name followed by how many of it there are: 众创空间 69 家
+_CLASS_COUNT = re.compile(r"[\s*]*(?:超过|超|近|约|逾|达)?[\s*]*[0-9]+[\s*]*(?:余|多)?[\s*]*[家个所座]")
+#: A target group that only qualifies a facility: 科技企业孵化器 61 家
+_FACILITY = re.compile(r"孵化器|众创空间|科技园|基地|平台|服务中心|园区|载体|联盟|协会")
 _COUNTING_VERB = re.compile(r"(?:集聚|吸引|孵化|服务|支持|惠及|培育|覆盖|引进|带动|汇聚|涉及|帮助|推动|助力)\s*$")
 _UNIT_BEFORE = re.compile(r"[0-9][\s*]*(?:余|多)?\s*[家个户名所项]\s*$")
 
 
 def _opens(text: str, sent: Sentence, m: _M) -> bool:
     """Does ``m`` open its sentence (after 一是 / 目前 / bullets)?"""
-    lead = re.sub(r"[\s“”*\-◆▶»•]|[一二三四五六七八九十]是|截至目前|目前|同时|此外|另外|[，,]", "", text[sent.start : m.start])
+    lead = re.sub(r"[\s“”*\-◆▶»•]|[一二三四五六七八九十]是|(?:截[至止])?20\d\d\s*年[度末底]?|截至目前|目前|同时|此外|另外|[，,]", "", text[sent.start : m.start])
     return len(lead) <= 1
 
 
@@ -280,23 +336,84 @@ def _group_start(text: str, before: Sequence[_M], i: int) -> int:
     return k
 
 
-def _subject(text: str, sent: Sentence, ms: Sequence[_M], at: int, end: int, topics: _Topics) -> _M | None:
-    """The entity a figure at ``[at, end)`` is about (see the module docstring)."""
+def _has_figure(s: str) -> bool:
+    """Does ``s`` hold a number other than a year (``2021 年``)?"""
+    return re.search(r"[0-9]", re.sub(r"20\d\d\s*年[度末底]?", "", s)) is not None
+
+
+def _part_start(text: str, sent: Sentence, at: int) -> int:
+    """Start of the part of a sentence that holds ``at``: parts are separated by ``；``."""
+    semis = [sent.start + m.end() for m in re.finditer(r"[；;]", text[sent.start : at])]
+    return max(semis, default=sent.start)
+
+
+def _is_example(text: str, m: _M, end: int) -> bool:
+    """Is ``m`` an example of a class rather than a subject: ``研发费用加计扣除、…等各类政策``?"""
+    clause = re.match(r"[^，,；;。]*", text[m.end : end]).group(0)
+    k = clause.find("等")
+    return k == 0 or (k > 0 and re.search(r"[、”和及与]", clause[:k]) is not None)
+
+
+_COUNTED_NOUN = re.compile(r"[\s“”]*(?:项目|产品|活动|服务|课题|工程)")
+
+
+def _counted(text: str, end: int, m: _M, unit: str) -> bool:
+    """Is the entity right after a figure what it counts, and so its subject?
+
+    ``40 余个“拨投结合”项目`` and ``近 2 亿元的科技创新券`` are; ``新增 3 家全国双创示范基地``
+    counts instances of a class and is not.
+    """
+    gap = text[end : m.start]
+    if re.fullmatch(r"[^，,；;。]*的[\s“”]*", gap) and len(gap) <= 8:
+        return True
+    if not re.fullmatch(r"[\s“”]*", gap):
+        return False
+    if unit.endswith(("家", "所", "名", "位", "户")) and not _names_items(text, m):
+        return False
+    return True
+
+
+def _instances_counted(text: str, sent: Sentence, m: _M) -> bool:
+    """Is ``m`` a class whose instances a figure counts (``新增 3 家全国双创示范基地``)?
+
+    Not when a noun follows that the figure really counts: ``40 余个“拨投结合”项目``.
+    """
+    return bool(_UNIT_BEFORE.search(text[max(sent.start, m.start - 8) : m.start])) and not _names_items(text, m)
+
+
+def _names_items(text: str, m: _M) -> bool:
+    """Does ``m`` (with what follows it) name countable items: “拨投结合”项目, X 产品?"""
+    return bool(_COUNTED_NOUN.match(text, m.end) or re.search(r"(?:项目|产品|活动|工程)[”\s]*$", text[m.start : m.end]))
+
+
+def _subject(
+    text: str, sent: Sentence, ms: Sequence[_M], at: int, end: int, unit: str, topics: _Topics, carry: _M | None
+) -> _M | None:
+    """The entity a figure at ``[at, end)`` is about (see the module docstring).
+
+    ``carry`` is the subject of the figure before it in the same part of the sentence.
+    """
     seps = [sent.start + m.end() for m in re.finditer(r"[，,；;]", text[sent.start : at])]
     clause_start = max(seps, default=sent.start)
-    semis = [sent.start + m.end() for m in re.finditer(r"[；;]", text[sent.start : at])]
-    part_start = max(semis, default=sent.start)  # 开发…服务于交大等 20 多个项目: a clause of its own after ；
+    part_start = _part_start(text, sent, at)  # 开发…服务于交大等 20 多个项目: a clause of its own after ；
     clause_end = next(
         (sent.start + m.start() for m in re.finditer(r"[，,；;。]", text[sent.start : sent.end]) if sent.start + m.start() >= end),
         sent.end,
     )
     # 1. the program counted by the figure: 40 余个“拨投结合”项目, 近 2 亿元的科技创新券
     for m in ms:
-        if end <= m.start < clause_end and m.type in _DELIVERABLE:
-            gap = text[end : m.start]
-            if re.fullmatch(r"[\s“”]*", gap) or re.fullmatch(r"[^，,；;。]*的[\s“”]*", gap) and len(gap) <= 8:
-                return m
+        if end <= m.start < clause_end and m.type in _DELIVERABLE and _counted(text, end, m, unit):
+            return m
     before = [m for m in ms if m.end <= at and m.start >= part_start]
+    # 1b. a place's share right after it: 其中上海 59 家, 其中上海企业 113 家
+    share = [m for m in before if m.start >= clause_start]
+    if (
+        share
+        and share[0].type == "Place"
+        and re.fullmatch(r"[\s*]*其中[\s*]*", text[clause_start : share[0].start])
+        and len(text[share[-1].end : at].strip(" *")) <= 3
+    ):
+        return share[0]
     # 2. the program, platform, event or organisation named before it, as a subject
     i = len(before) - 1
     while i >= 0:
@@ -311,9 +428,11 @@ def _subject(text: str, sent: Sentence, ms: Sequence[_M], at: int, end: int, top
         tail = text[before[i].end : at]
         if (
             _OBJECT_MARK.search(lead)
-            or _SOURCE_MARK.match(clause_lead)
-            or tail.startswith("等")
-            or re.fullmatch(r"[\s*]*", tail)  # 智邦、治臻 2 家公司: counted, not counting
+            or _instances_counted(text, sent, head)
+            or _CLASS_COUNT.match(text, before[i].end)  # 国家备案众创空间 69 家: a class, counted
+            or _INSTRUMENT_MARK.match(clause_lead)
+            or _is_example(text, before[i], at)
+            or re.fullmatch(r"[\s*“”]*", tail)  # 智邦、治臻 2 家公司: counted, not counting
         ):
             i = k - 1
             continue
@@ -321,25 +440,35 @@ def _subject(text: str, sent: Sentence, ms: Sequence[_M], at: int, end: int, top
     # 2b. nothing named in this part of the sentence: the entity that opens the sentence
     if part_start > sent.start:
         opening = [m for m in ms if m.end <= part_start]
-        if opening and opening[0].type in _SUBJECT_TYPES - {"Place"} and _opens(text, sent, opening[0]):
+        if (
+            opening
+            and opening[0].type in _SUBJECT_TYPES - {"Place"}
+            and _opens(text, sent, opening[0])
+            and not _is_example(text, opening[0], part_start)
+        ):
             return opening[0]
     # 3. an anaphor before the figure: 平台 / 该平台 / 大会 / 榜单
     for hit in _ANAPHOR.finditer(text, clause_start, at):
         if not any(x.start <= hit.start(1) < x.end for x in ms) and hit.group(1) in topics.by_head:
             return topics.by_head[hit.group(1)]
-    # 4. a target group the clause is about: 高新技术企业总数超过 20000 家 (not one being counted)
-    measure_lead = text[clause_start:at].strip()
-    short_measure = len(measure_lead) <= 12 and not re.search(r"[的向为对给与]", measure_lead)
+    # 4. a target group heading the figure's clause: 高新技术企业总数超过 20000 家
+    #    (not one being counted, 惠及高新技术企业 300 家, nor a predicate, 80% 的企业为中小企业)
     for m in reversed(before):
-        if m.type == "TargetGroup" and (m.start >= clause_start or short_measure):
+        if m.type == "TargetGroup" and m.start >= clause_start and not _has_figure(text[clause_start : m.start]):
             lead = text[max(sent.start, m.start - 4) : m.start]
-            if not (_OBJECT_MARK.search(lead) or _COUNTING_VERB.search(lead) or _UNIT_BEFORE.search(lead)):
+            if not (
+                _OBJECT_MARK.search(lead) or _COUNTING_VERB.search(lead) or _UNIT_BEFORE.search(lead)
+                or _FACILITY.match(text, m.end)
+            ):
                 return m
-    # 5. a place the clause opens with: 2019 年上海以转让…转化成果金额为 36.0 亿元
+    # 5. a place the clause opens with: 2019 年上海以转让…转化成果金额为 36.0 亿元; 其中上海 59 家
     clause_ms = [m for m in before if m.start >= clause_start]
     if clause_ms and clause_ms[0].type == "Place":
-        if not re.sub(r"20\d\d\s*年度?|截至|[\s，,]", "", text[clause_start : clause_ms[0].start]):
+        if not re.sub(r"20\d\d\s*年度?|截至|其中|[\s，,]", "", text[clause_start : clause_ms[0].start]):
             return clause_ms[0]
+    # 5b. the subject of the figure before, in this part of the sentence: …同比增长 17.5%
+    if carry is not None:
+        return carry
     # 6. the document a sentence cites its figures from: 根据《…报告》，2022 年度…
     for m in ms:
         if m.type == "PolicyDocument" and m.end <= at and _SOURCE_MARK.match(text[max(sent.start, m.start - 3) : m.start] or " "):
@@ -349,22 +478,31 @@ def _subject(text: str, sent: Sentence, ms: Sequence[_M], at: int, end: int, top
 
 
 def _sentence_year(s: str) -> int | None:
-    m = _YEAR_AT.search(s) or _YEAR.search(s)
-    if m:
-        return int(m.group(1))
-    return None
+    """The period a sentence speaks of: ``截至 2023 年末``, ``2021 年，``, or an edition such as
+    ``2021浦江创新论坛``; not a date (``2020 年 10 月 12 日``), none for ``自 2022 年…以来``."""
+    if _SINCE.search(s):
+        return None
+    m = _PERIOD_YEAR.search(s) or _EDITION_YEAR.search(s)
+    return int(m.group(1)) if m else None
 
 
-def _year_before(text: str, sent_start: int, at: int, this_year: int | None) -> int | None:
-    """The year a figure at ``at`` belongs to, from the text before it in its sentence."""
+def _year_before(text: str, sent_start: int, at: int, this_year: int | None, carried: int | None) -> int | None:
+    """The year a figure at ``at`` belongs to: a year before it in its sentence (``截至 2023 年末``),
+    ``this_year`` after 全年 / 当年 / 截至年底, else the year an earlier sentence of the paragraph
+    gave (``carried``) unless the figure is cumulative (累计); none after 自…以来."""
     lead = text[sent_start:at]
     if _SINCE.search(lead):
         return None
     years = list(_YEAR_AT.finditer(lead)) + list(_YEAR.finditer(lead))
     if years:
-        return int(max(years, key=lambda m: m.start()).group(1))
+        last = max(years, key=lambda m: m.start())
+        if _PRESENT.search(lead, last.end()):
+            return None  # 2019 年签署…，迄今已有 15 家: the figure is of today, not of 2019
+        return int(last.group(1))
     if _THIS_YEAR.search(lead):
         return this_year
+    if carried is not None and not _NOW.search(lead):
+        return carried
     return None
 
 

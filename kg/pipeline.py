@@ -116,10 +116,11 @@ def _unique(relations: Iterable[Relation]) -> list[Relation]:
 
 
 def _unique_obs(observations: Iterable[Observation]) -> list[Observation]:
-    seen: set[tuple[str, float, str, int]] = set()
+    """One observation per (subject, measure, value, unit, sentence): 与 4 家研究机构、4 家企业 are two."""
+    seen: set[tuple[str, str, float, str, int]] = set()
     out = []
     for o in observations:
-        k = (o.subject, o.value, o.unit, o.evidence.start)
+        k = (o.subject, o.measure, o.value, o.unit, o.evidence.start)
         if k not in seen:
             seen.add(k)
             out.append(o)

@@ -6,7 +6,7 @@ import pytest
 
 from kg.documents import read_text_document
 from kg.observations import parse_number
-from kg.pipeline import extract_document
+from kg.pipeline import extract_document, extract_text
 
 
 def _obs(nlp, text: str) -> list[tuple[str, float, str, int | None]]:
@@ -90,3 +90,151 @@ def test_a_heading_sets_the_subject_of_the_bullets_below(nlp) -> None:
 )
 def test_non_figures_are_ignored(nlp, text: str) -> None:
     assert _obs(nlp, text) == []
+
+
+def _obs_q(nlp, text: str) -> list[tuple[str, float, str, str | None]]:
+    """(subject, value, unit, qualifier) of every observation of ``text``."""
+    x = extract_text(text, nlp=nlp)
+    label = {e.key: e.label for e in x.entities}
+    return [(label[o.subject], o.value, o.unit, o.qualifier) for o in x.observations]
+
+
+@pytest.mark.parametrize(
+    ("num", "mult", "qual", "value"),
+    [("两", None, None, 2.0), ("十二", None, None, 12.0), ("两百", None, None, 200.0), ("1,200", None, None, 1200.0),
+     ("0.225", "亿", None, 0.225), (None, "万亿", "突破", 1.0), (None, "万", None, None)],
+    ids=["liang", "shi-er", "liang-bai", "thousands-comma", "small-decimal", "tupo-wanyi", "bare-multiplier"],
+)
+def test_parse_number_more_forms(num, mult, qual, value) -> None:
+    assert parse_number(num, mult, qual) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "figure"),
+    [
+        ("滨江技术交易平台服务企业近 300 家。", (300.0, "家", "近")),
+        ("滨江技术交易平台服务企业约 300 家。", (300.0, "家", "约")),
+        ("滨江技术交易平台服务企业逾 300 家。", (300.0, "家", "逾")),
+        ("滨江技术交易平台服务企业 300 余家。", (300.0, "家", "余")),
+        ("滨江技术交易平台服务企业 300 多家。", (300.0, "家", "多")),
+        ("滨江技术交易平台挂牌成果过万项。", (1.0, "万项", "过")),
+        ("“创星贷”授信突破万亿元。", (1.0, "万亿元", "突破")),
+        ("“创星贷”授信 2.5 万亿元。", (2.5, "万亿元", None)),
+        ("“创星贷”授信 3600 万元。", (3600.0, "万元", None)),
+    ],
+    ids=["jin", "yue", "yu", "yu-after", "duo", "guo-wan", "tupo-wanyi", "wanyi-yuan", "wan-yuan"],
+)
+def test_approximate_forms_keep_the_number_and_the_qualifier(nlp, text: str, figure) -> None:
+    assert [o[1:] for o in _obs_q(nlp, text)] == [figure]
+
+
+@pytest.mark.parametrize(
+    ("text", "units"),
+    [
+        ("滨江技术交易平台服务 1200 家次、培训 3000 人次、举办活动 12 场。", ["家次", "人次", "场"]),
+        ("滨江技术交易平台载体面积 5 万平方米，入驻 20 户，发布 30 条。", ["万平方米", "户", "条"]),
+        ("滨江技术交易平台签约 11 项、落地 4 个、培养 15 名。", ["项", "个", "名"]),
+    ],
+    ids=["jiaci-renci-chang", "wan-pingfangmi-hu-tiao", "xiang-ge-ming"],
+)
+def test_units_are_kept_as_written(nlp, text: str, units: list[str]) -> None:
+    assert [o[2] for o in _obs_q(nlp, text)] == units
+
+
+@pytest.mark.parametrize(
+    ("text", "subject"),
+    [
+        ("研发费用加计扣除、“创星贷”等各类政策惠及企业超过 5000 户。", None),
+        ("全市新增 3 家“启航”众创空间。", None),
+        ("落实《关于支持滨江创新发展的若干意见》，新增“启航”众创空间 4 家。", None),
+        ("滨江技术交易平台集聚企业 300 家，其中 80% 的企业为科技型中小企业。", "滨江技术交易平台"),
+        ("滨江技术交易平台集聚科技企业孵化器 12 家。", "滨江技术交易平台"),
+    ],
+    ids=["examples-before-deng", "counted-class", "policy-applied", "target-group-as-predicate", "group-qualifies-facility"],
+)
+def test_what_is_not_a_subject(nlp, text: str, subject: str | None) -> None:
+    assert {o[0] for o in _obs_q(nlp, text)} == ({subject} if subject else set())
+
+
+def test_a_figure_takes_the_subject_of_the_figure_before_it_in_its_clause_group(nlp) -> None:
+    text = "“创星贷”授信 8 亿元，同比增长 12%。"
+    assert [(o[0], o[1]) for o in _obs_q(nlp, text)] == [("创星贷", 8.0), ("创星贷", 12.0)]
+
+
+def test_a_target_group_heading_its_clause_is_the_subject(nlp) -> None:
+    assert [(o[0], o[1]) for o in _obs_q(nlp, "科技型中小企业贷款余额增长 40%。")] == [("科技型中小企业", 40.0)]
+
+
+def test_a_place_after_qishi_is_the_subject_of_its_share(nlp) -> None:
+    text = "滨江技术交易平台服务企业 900 家，其中上海 300 家。"
+    assert [(o[0], o[1]) for o in _obs_q(nlp, text)] == [("滨江技术交易平台", 900.0), ("上海", 300.0)]
+
+
+def test_an_unnamed_heading_after_a_named_one_without_text_ends_its_topic(nlp) -> None:
+    text = "滨江技术交易平台上线运行\n\n标准化工作持续推动\n\n发布地方标准 2 项，参与单位 30 家。\n"
+    assert _obs_q(nlp, text) == []
+
+
+def test_a_named_heading_governs_unnamed_subheadings_below_its_text(nlp) -> None:
+    text = "滨江技术交易平台能级提升\n\n平台服务持续完善。\n\n国内网络布局全国\n\n- 国内网点 30 家\n"
+    assert [(o[0], o[1]) for o in _obs_q(nlp, text)] == [("滨江技术交易平台", 30.0)]
+
+
+def test_each_bullet_starts_from_the_topic_of_the_introducing_paragraph(nlp) -> None:
+    text = "滨江技术交易平台上线。\n- “创星贷”授信 8 亿元\n- 服务企业 300 家\n"
+    assert [(o[0], o[1]) for o in _obs_q(nlp, text)] == [("创星贷", 8.0), ("滨江技术交易平台", 300.0)]
+
+
+def test_bullets_are_not_headings(nlp) -> None:
+    text = "- “创星贷”发布\n- 全市新增众创空间 15 家\n"
+    assert _obs_q(nlp, text) == []
+
+
+def _years(nlp, text: str, *, report: bool = False, doc_year: int | None = None) -> list[tuple[float, int | None]]:
+    doc = read_text_document(text, id="y", path="y.txt")
+    if report:
+        doc.meta.kind = "report"
+    if doc_year:
+        doc.meta.year = doc_year
+    return [(o.value, o.year) for o in extract_document(doc, nlp=nlp).observations]
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        ("2024 年，滨江技术交易平台挂牌成果 1200 项。\n- 服务企业 300 家\n", [(1200.0, 2024), (300.0, 2024)]),
+        ("截至 2023 年末，“创星贷”授信 8 亿元。科技型中小企业贷款余额增长 40%。", [(8.0, 2023), (40.0, 2023)]),
+        ("2021浦江创新论坛——滨江技术转移大会举行。大会汇聚需求 2000 项。", [(2000.0, 2021)]),
+        ("滨江技术交易平台于 2020 年 10 月 12 日开市。平台挂牌成果 1200 项。", [(1200.0, None)]),
+        ("2024 年，“创星贷”授信 8 亿元。如，“创星贷”惠及企业 300 家。", [(8.0, 2024), (300.0, None)]),
+        ("2021 年 3 月，“创星贷”发起，迄今已有 15 家银行参与。", [(15.0, None)]),
+        ("2024 年，“创星贷”授信 8 亿元。截至目前，“创星贷”累计授信 30 亿元。", [(8.0, 2024), (30.0, None)]),
+    ],
+    ids=["bullets-under-a-year", "next-sentence", "edition-year", "date-does-not-carry", "example-not-dated",
+         "present-after-date", "cumulative-not-dated"],
+)
+def test_a_period_year_carries_through_its_paragraph(nlp, text: str, years) -> None:
+    assert _years(nlp, text) == years
+
+
+def test_jiezhi_nian_di_in_a_report_is_the_report_year(nlp) -> None:
+    text = "滨江技术交易平台\n\n截至年底，平台挂牌成果 1200 项。\n"
+    assert _years(nlp, text, report=True, doc_year=2024) == [(1200.0, 2024)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["“创星贷”“启星贷”2 项产品发布。", "滨江技术交易平台第 3 期培训班开班。", "滨江技术交易平台于 2025 年 3 月 1 日上线。",
+     "3.2 滨江技术交易平台建设", "滨江技术交易平台发布三大举措、两项制度。"],
+    ids=["list-count", "ordinal-period", "date", "section-number", "list-words"],
+)
+def test_more_non_figures_are_ignored(nlp, text: str) -> None:
+    assert _obs_q(nlp, text) == []
+
+
+def test_evidence_is_the_document_text_at_its_offsets(nlp) -> None:
+    text = "标题\n\n  2024 年，滨江技术交易平台挂牌成果 1200 项，服务企业 300 家。\r\n- 吸引 20 家投资机构\n"
+    x = extract_text(text, nlp=nlp)
+    assert x.observations
+    for o in x.observations:
+        assert text[o.evidence.start : o.evidence.end] == o.evidence.text
