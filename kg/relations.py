@@ -231,14 +231,9 @@ def _group_before(text: str, ms: Sequence[_M], i: int) -> list[_M]:
 Rel = tuple[_M, str, _M, str, float]
 
 
-def _rules(
-    text: str,
-    sent: Sentence,
-    ms: Sequence[_M],
-    ctx: _Context,
-    names: dict[str, list[str]],
-    types: dict[str, str],
-) -> Iterator[Rel]:
+def _rules(text: str, sent: Sentence, ms: Sequence[_M], ctx: _Context, names: dict[str, list[str]],
+           types: dict[str, str]) -> Iterator[Rel]:
+    """Every rule family on one sentence."""
     yield from _issued_by(text, ms)
     yield from _governed_by(text, ms, names, types)
     yield from _administered_by(text, sent, ms, ctx.agency)
