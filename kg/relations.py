@@ -27,14 +27,10 @@ DELIVERABLE = {"Program", "Platform", "Event"}
 _PUBLISH = re.compile(r"(?:研究|共同|联合)?(?:发布|印发|出台|制定|制订|起草|颁布|出版)(?:了)?")
 _ADMIN = re.compile(
     r"建设|打造|主办|承办|牵头|指导|组织|举办|搭建|运营|设立|推出|实施|发起|建立|筹建|负责|构建|创建|"
-    r"上线|开设|设置|创设|推动建设|开展|推出"
+    r"上线|开设|设置|创设|推动建设|开展"
 )
-_ADMIN_PASSIVE = re.compile(r"^\s*由\s*$")
-_TARGET = re.compile(r"主要支持|重点支持|支持|面向|服务于|服务|惠及|覆盖|针对|扶持|资助|帮助|为|向")
-_SUPPORT = re.compile(r"支持|资助|扶持|推动建设|培育|服务于|服务|帮助|助力|赋能|增加|加大|扩大")
 _JOIN = re.compile(r"入驻|进场|参与|加入|参加|入选|登陆|挂牌|入库|上市")
 _PARTNER = re.compile(r"签署|签订|合作|共建|联合|携手|共同")
-_LOCATE = re.compile(r"落户|位于|坐落|设在|落地|遍布|分布于|分布在")
 _SPREAD = re.compile(r"(?:遍布|分布于|分布在|位于|落户|坐落于|设在)\s*$")
 _HOLD = re.compile(r"召开|举办|举行|开幕|启动")
 _PARTS = re.compile(r"集成|包括|包含|涵盖|下设")
@@ -47,8 +43,8 @@ RULES = (
     "issuedBy:publish-verb", "issuedBy:possessive", "governedBy:according-to", "governedBy:title-names",
     "administeredBy:agent-verb", "administeredBy:topic", "administeredBy:passive",
     "targets:trigger", "targets:for", "supports:trigger", "participatesIn:join",
-    "partnerOf:with", "partnerOf:joint", "partOf:among", "partOf:name", "partOf:dash",
-    "partOf:integrates", "locatedIn:verb", "locatedIn:held-in",
+    "partnerOf:with", "partOf:among", "partOf:name", "partOf:dash",
+    "partOf:integrates", "locatedIn:verb", "locatedIn:held-in", "locatedIn:heading",
 )
 
 
@@ -90,8 +86,7 @@ def extract_relations(
             nl = doc.clean.find("\n\n", sent.end)
             para_end = nl if nl >= 0 else len(doc.clean)
             if not heading and not _continues_section(doc, sent):
-                ctx.topic = ctx.agency = ctx.deliverable = None
-                ctx.recent = None
+                ctx.topic = ctx.agency = ctx.recent = None
         while j < len(items) and items[j].start < sent.start:
             j += 1
         ms = _in_sentence(items, j, sent)
@@ -110,16 +105,16 @@ class _Context:
 
     ``topic``: the organisation or platform that opened the last sentence as its
     subject; ``agency``: the last agency that did so (the implicit agent of 一是…,
-    二是…); ``deliverable``: the last program, platform or event a sentence was
-    about; ``place``: the place a heading named (bullets under it happen there).
+    二是…); ``recent``: the program or platform the previous sentence (or heading)
+    was about when no organisation was its subject (加大对“X”支持力度。…);
+    ``place``/``section``: the place and the thing the last heading named.
     """
 
     topic: _M | None = None
     agency: _M | None = None
-    deliverable: _M | None = None
-    recent: _M | None = None  # the program the previous sentence was about
+    recent: _M | None = None
     place: _M | None = None
-    section: _M | None = None  # what the last heading named
+    section: _M | None = None
     last_platform: _M | None = None
 
     @property
@@ -128,6 +123,7 @@ class _Context:
 
     def update(self, text: str, sent: Sentence, ms: Sequence[_M], heading: bool) -> None:
         subj = _subject(text, sent, ms)
+        delivered = [m for m in ms if m.type in DELIVERABLE]
         self.recent = None
         if heading:
             places = [m for m in ms if m.type == "Place"]
@@ -135,15 +131,14 @@ class _Context:
             self.place = places[-1] if places else None
             self.section = named[-1] if named else None
             self.topic = None
-            if named and named[-1].type in DELIVERABLE:
-                self.deliverable = self.recent = named[-1]
         if subj is not None and subj.type in ORG_LIKE | {"Platform"}:
             self.topic = subj
             if subj.type == "Agency":
                 self.agency = subj
-        delivered = [m for m in ms if m.type in DELIVERABLE]
-        if delivered and (subj is not None and subj.type in DELIVERABLE or not re.search(r"[0-9]", sent.text)):
-            self.deliverable = self.recent = subj if subj is not None and subj.type in DELIVERABLE else delivered[0]
+        if subj is not None and subj.type in DELIVERABLE:
+            self.recent = subj
+        elif subj is None and delivered and (heading or not re.search(r"[0-9]", sent.text)):
+            self.recent = delivered[-1] if heading else delivered[0]
         for m in ms:
             if m.type == "Platform" and re.search(r"(?:平台|交易所|中心)$", m.text):
                 self.last_platform = m
@@ -236,18 +231,13 @@ def _group_before(text: str, ms: Sequence[_M], i: int) -> list[_M]:
 Rel = tuple[_M, str, _M, str, float]
 
 
-def _rules(
-    text: str,
-    sent: Sentence,
-    ms: Sequence[_M],
-    ctx: _Context,
-    names: dict[str, list[str]],
-    types: dict[str, str],
-) -> Iterator[Rel]:
+def _rules(text: str, sent: Sentence, ms: Sequence[_M], ctx: _Context, names: dict[str, list[str]],
+           types: dict[str, str]) -> Iterator[Rel]:
+    """Every rule family on one sentence."""
     yield from _issued_by(text, ms)
     yield from _governed_by(text, ms, names, types)
     yield from _administered_by(text, sent, ms, ctx.agency)
-    yield from _targets_supports(text, ms, ctx, sent)
+    yield from _targets(text, ms, ctx, sent)
     yield from _supports_list(text, sent, ms, ctx)
     yield from _participates(text, ms)
     yield from _partners(text, sent, ms, ctx.subject)
@@ -273,7 +263,6 @@ def _issued_by(text: str, ms: Sequence[_M]) -> Iterator[Rel]:
             if a.type not in ORG_LIKE and a.type != "Platform":
                 continue
             gap = _between(text, a, doc_m)
-            pub = _PUBLISH.search(gap)
             gap_text = re.sub(r"《[^》]*》|[（(][^）)]*[）)]", "", gap)
             pub = _PUBLISH.search(gap_text)
             if pub and len(gap_text) <= 40 and not re.search(r"[。；]", gap_text):
@@ -359,54 +348,57 @@ def _clause_start(text: str, sent: Sentence, ms: Sequence[_M], at: int) -> int:
         pos = comma
 
 
-def _targets_supports(text: str, ms: Sequence[_M], ctx: _Context, sent: Sentence) -> Iterator[Rel]:
-    """X 主要支持/面向/惠及 T; 面向 T 的 X; 向 T 发放 X; (X) 为 N 家 T 提供 …; X 支持/服务 Org."""
-    part_of_sentence = [sent.start, *(sent.start + m.end() for m in re.finditer(r"[；;]", sent.text))]
+def _targets(text: str, ms: Sequence[_M], ctx: _Context, sent: Sentence) -> Iterator[Rel]:
+    """Who a program or platform is for: a TargetGroup (or a list of them, T、U和V).
+
+    Covers 面向/向/为/针对 T 的/发放/提供 X; X 为/向 (N 家) T 提供/发放 …; and
+    X 主要支持/面向/惠及/服务/覆盖 (N 家) T. X is the last program or platform of
+    the same ；-part before the group, unless it is the object of 向/与/对 (向 X 推荐 T).
+    """
     for j, t in enumerate(ms):
+        if t.type != "TargetGroup" or (j > 0 and _group_before(text, ms, j)[0] is not t):
+            continue
+        group = [g for g in _group_after(text, ms, j) if g.type == "TargetGroup"]
         lead = text[max(sent.start, t.start - 22) : t.start]
-        if t.type == "TargetGroup":
-            # 面向 32 周岁以下青年科技人员的扬帆专项 / 向 3319 家次中小微企业和创业团队发放…的创新券
-            if re.search(r"(?:面向|向|为|针对)[^，。；、]*$", lead):
-                group = _group_after(text, ms, j)
-                found = False
-                for y in ms[j + len(group) :]:
-                    gap = _between(text, group[-1], y)
-                    if len(gap) > 30 or re.search(r"[。；;、]", gap):
-                        break
-                    if y.type in ("Program", "Platform") and re.search(r"的|发放|提供", gap):
-                        for g in group:
-                            yield y, "targets", g, "targets:for", 0.75
-                        found = True
-                        break
-                if not found and re.search(r"(?:为|向)[^，。；]*$", lead) and re.match(
-                    r"[^，。；]{0,12}(?:提供|发放)", text[group[-1].end : group[-1].end + 16]
-                ):
-                    before = [m for m in ms[:j] if m.type in DELIVERABLE]
-                    subj = before[-1] if before else ctx.recent
-                    if subj is not None:
-                        for g in group:
-                            yield subj, "targets", g, "targets:for", 0.7
+        after = ms[j + len(group) :]
+        if re.search(r"(?:面向|向|为|针对)[^，。；、]*$", lead):  # 面向 T 的 X / 向 T 发放…的 X
+            y = next((y for y in after if y.type in ("Program", "Platform")), None)
+            gap = _between(text, group[-1], y) if y else ""
+            if y is not None and len(gap) <= 30 and not re.search(r"[。；;、]", gap) and re.search(r"的|发放|提供", gap):
+                for g in group:
+                    yield y, "targets", g, "targets:for", 0.75
                 continue
-            # X 主要支持 / 惠及 / 面向 (N 家) T
-            trig = re.search(
-                r"(?:主要支持|重点支持|支持|面向|服务于|服务|惠及|覆盖|扶持|资助|帮助)"
-                r"(?:[^，。；、]{0,20}的)?\s*[0-9.]*\s*(?:余|多)?\s*[家户名个]?\s*$",
-                lead,
-            )
-            if trig and not text[t.end : t.end + 1] == "的":
-                part = max(p for p in part_of_sentence if p <= t.start)
-                subj = next(
-                    (m for m in reversed(ms[:j]) if m.type in DELIVERABLE and m.start >= part
-                     and not re.search(r"[。；;]", _between(text, m, t))),
-                    None,
-                )
-                if subj is not None:
-                    group = _group_before(text, ms, ms.index(subj))
-                    if _OBJECT_BEFORE.search(text[max(sent.start, group[0].start - 2) : group[0].start]):
-                        continue  # 向市金融局、上交所推荐…: an addressee, not the supporter
+        if re.search(r"(?:为|向)[^，。；]*$", lead) and re.match(r"[^，。；]{0,12}(?:提供|发放)", text[group[-1].end : group[-1].end + 16]):
+            rule, conf = "targets:for", 0.7  # X 为 N 家 T 提供 …
+        elif re.search(
+            r"(?:主要支持|重点支持|支持|面向|服务于|服务|惠及|覆盖|扶持|资助|帮助)"
+            r"(?:[^，。；、]{0,20}的)?\s*[0-9.]*\s*(?:余|多)?\s*[家户名个]?\s*$", lead
+        ) and text[group[-1].end : group[-1].end + 1] != "的":
+            rule, conf = "targets:trigger", 0.8
+        else:
+            continue
+        subj = _deliverer(text, sent, ms[:j], t.start)
+        if subj is None and rule == "targets:for" and not any(m.type in DELIVERABLE for m in ms):
+            subj = ctx.recent  # 加大对“高企贷”支持力度。全年…为 N 家高新技术企业提供…
+        if subj is not None:
+            for x in _group_before(text, ms, ms.index(subj)) if subj in ms else [subj]:
+                if x.type in ("Program", "Platform"):
                     for g in group:
-                        if g.type in DELIVERABLE:
-                            yield g, "targets", t, "targets:trigger", 0.8
+                        yield x, "targets", g, rule, conf
+
+
+def _deliverer(text: str, sent: Sentence, before: Sequence[_M], at: int) -> _M | None:
+    """The last program, platform or event of ``before`` in the ；-part of ``at``, as a subject."""
+    part = max(text.rfind("；", sent.start, at), text.rfind(";", sent.start, at), sent.start)
+    for m in reversed(before):
+        if m.start < part:
+            return None
+        if m.type in DELIVERABLE:
+            clause = _clause_start(text, sent, before, m.start)
+            if re.search(r"(?:向|与|对|给|同)[^，。；]*$", text[clause : m.start]):
+                return None  # 向市金融局、上交所推荐…: an addressee, not the subject
+            return m
+    return None
 
 
 def _supports_list(text: str, sent: Sentence, ms: Sequence[_M], ctx: _Context) -> Iterator[Rel]:
@@ -472,6 +464,27 @@ def _participates(text: str, ms: Sequence[_M]) -> Iterator[Rel]:
                 yield g, "participatesIn", target, "participatesIn:join", 0.7
 
 
+def _agent(text: str, sent: Sentence, before: Sequence[_M], at: int, types: set[str]) -> _M | None:
+    """Who does what the words before ``at`` say: the nearest fitting name in the clause.
+
+    Names that are the object of 与/向/由/联合… are skipped; in a later comma
+    clause (X 由 Y 运营，网点遍布 P) the sentence's opening subject wins.
+    """
+    opener = _subject(text, sent, before)
+    for m in reversed(before):
+        if re.search(r"[。；;]", text[m.end : at]):
+            return None
+        if m.type not in types or _OBJECT_OF.search(text[max(sent.start, m.start - 4) : m.start]):
+            continue
+        if opener is not None and opener.type in types and re.search(r"[，,]", text[m.end : at]):
+            return opener
+        return m
+    return None
+
+
+_OBJECT_OF = re.compile(r"(?:与|同|和|向|对|由|给|联合|会同|携手|、)\s*$")
+
+
 def _partners(text: str, sent: Sentence, ms: Sequence[_M], topic: _M | None) -> Iterator[Rel]:
     org_like = ORG_LIKE | {"Platform"}
     for i, x in enumerate(ms):
@@ -482,8 +495,7 @@ def _partners(text: str, sent: Sentence, ms: Sequence[_M], topic: _M | None) -> 
         if re.search(r"(?:联合|携手|会同)$", pre) or (
             re.search(r"与$", pre) and _PARTNER.search(text[x.end : x.end + 20] or "")
         ):
-            subj = next((m for m in reversed(ms[:i]) if m.type in org_like and not re.search(r"[。；]", _between(text, m, x))), None)
-            subj = subj or topic
+            subj = _agent(text, sent, ms[:i], x.start, org_like) or topic
             if subj is not None and subj.type in org_like:
                 for g in _group_after(text, ms, i):
                     if g.type in org_like:
@@ -537,8 +549,7 @@ def _located(text: str, sent: Sentence, ms: Sequence[_M], ctx: _Context) -> Iter
             else:
                 break
         if _SPREAD.search(lead):
-            subj = next((m for m in reversed(ms[:j]) if m.type in DELIVERABLE | ORG_LIKE
-                         and not re.search(r"[。；;]", _between(text, m, p))), None)
+            subj = _agent(text, sent, ms[:j], p.start, DELIVERABLE | ORG_LIKE)
             if subj is not None:
                 for q in places:
                     yield subj, "locatedIn", q, "locatedIn:verb", 0.7
