@@ -268,6 +268,7 @@ def _is_name_token(tok: str) -> bool:
     return bool(tok) and all(_NAME_CHAR.match(c) for c in tok)
 
 
+@functools.lru_cache(maxsize=65536)
 def _generic(tok: str) -> bool:
     """A token made only of generic words (龙头企业 = 龙头 + 企业)."""
     if tok in _GENERIC_TOKENS:
@@ -479,6 +480,9 @@ def _suffix_names(
         for suffix, etype in _SUFFIXES_BY_FIRST[hit.group()]:
             if not text.startswith(suffix, hit.start()):
                 continue
+            if hit.start() == 0 or not _NAME_CHAR.match(text[hit.start() - 1]) or text[hit.start() - 1].isdigit():
+                if text[hit.start() - 1 : hit.start()] not in ("”", "）", ")"):
+                    continue  # nothing before the suffix can be part of a name
             m = _Span(hit.start(), hit.start() + len(suffix))
             ti = ends.get(m.end())
             if ti is None or _suffix_continues(text, m.end()):
