@@ -8,6 +8,7 @@ after decoding, before any normalisation).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -19,6 +20,7 @@ __all__ = [
     "base_type",
     "SUBTYPE_LABELS",
     "type_label",
+    "in_sentence",
     "TYPE_LABELS",
     "RELATION_LABELS",
     "DocumentMeta",
@@ -181,6 +183,17 @@ class Sentence:
     start: int
     end: int
     text: str
+
+
+def in_sentence(items: Sequence[Any], first: int, sent: Sentence) -> list[Any]:
+    """The spans from ``items[first]`` on (sorted by ``start``) that lie inside ``sent``."""
+    out = []
+    k = first
+    while k < len(items) and items[k].start < sent.end:
+        if items[k].end <= sent.end:
+            out.append(items[k])
+        k += 1
+    return out
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from kg.model import Document, Mention, Observation, Sentence, base_type
+from kg.model import Document, Mention, Observation, Sentence, base_type, in_sentence
 
 __all__ = ["extract_observations", "parse_number", "NUMBER"]
 
@@ -210,7 +210,7 @@ def extract_observations(
     for sent in sentences:
         while j < len(items) and items[j].start < sent.start:
             j += 1
-        ms = _in_sentence(items, j, sent)
+        ms = in_sentence(items, j, sent)
         if prev_end == 0 or "\n" in text[prev_end : sent.start]:
             year_in_force = None
             bullet = _is_bullet(text[text.rfind("\n", 0, sent.start) + 1 : sent.start + 1])
@@ -524,13 +524,3 @@ def _measure(text: str, sent: Sentence, ms: Sequence[_M], start: int, end: int) 
         return noun
     named = [m for m in ms if m.end <= start and re.fullmatch(r"[\s总数超过近约逾达为]*", text[m.end : start])]
     return text[named[-1].start : named[-1].end] if named else (left[-24:] if len(left) >= 2 else "数量")
-
-
-def _in_sentence(items: Sequence[_M], j: int, sent: Sentence) -> list[_M]:
-    """The mentions from ``items[j]`` on that lie inside ``sent`` (items sorted by start)."""
-    out = []
-    while j < len(items) and items[j].start < sent.end:
-        if items[j].end <= sent.end:
-            out.append(items[j])
-        j += 1
-    return out

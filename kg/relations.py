@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from kg.model import Document, Mention, Relation, Sentence, base_type
+from kg.model import Document, Mention, Relation, Sentence, base_type, in_sentence
 
 __all__ = ["extract_relations", "RULES"]
 
@@ -89,7 +89,7 @@ def extract_relations(
                 ctx.topic = ctx.agency = ctx.recent = None
         while j < len(items) and items[j].start < sent.start:
             j += 1
-        ms = _in_sentence(items, j, sent)
+        ms = in_sentence(items, j, sent)
         ms = _with_anaphors(doc.clean, sent, ms, ctx.last_platform)
         ev = doc.evidence(sent.start, sent.end)
         for h, rel, t, rule, conf in _rules(doc.clean, sent, ms, ctx, entity_names, entity_types):
@@ -562,13 +562,3 @@ def _located(text: str, sent: Sentence, ms: Sequence[_M], ctx: _Context) -> Iter
         for m in ms:
             if m.type in ORG_LIKE | {"Platform"}:
                 yield m, "locatedIn", ctx.place, "locatedIn:heading", 0.6
-
-
-def _in_sentence(items: Sequence[_M], j: int, sent: Sentence) -> list[_M]:
-    """The mentions from ``items[j]`` on that lie inside ``sent`` (items sorted by start)."""
-    out = []
-    while j < len(items) and items[j].start < sent.end:
-        if items[j].end <= sent.end:
-            out.append(items[j])
-        j += 1
-    return out
