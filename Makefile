@@ -22,8 +22,8 @@ run: $(STAMP)
 	@echo "Graph (Turtle):   $(OUT)/stikg.ttl"
 	@echo "Graph (N-Quads):  $(OUT)/stikg.nq"
 	@echo "Explorer:         $(OUT)/explorer.html  (open it in a browser)"
-	@echo "Try:              $(BIN)/kg connect 高企贷 InnoMatch"
-	@echo "                  $(BIN)/kg show 市科委"
+	@echo "Try:              $(BIN)/kg connect 宁德时代 市科委"
+	@echo "                  $(BIN)/kg show 高企贷"
 	@echo "                  $(BIN)/kg query -f queries/02_financing_for_high_tech.rq"
 
 browser:
