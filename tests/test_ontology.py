@@ -42,18 +42,7 @@ def superclass_map(ttl: str | None) -> dict[str, str]:
     return {t: base(t) for t in parent}
 
 
-SUBCLASSES = {
-    "LoanProduct": "Program",
-    "Voucher": "Program",
-    "TalentProgram": "Program",
-    "FundingProgram": "Program",
-    "University": "Organization",
-    "Enterprise": "Organization",
-    "Bank": "Organization",
-    "ResearchInstitute": "Organization",
-    "Association": "Organization",
-    "Exchange": "Platform",
-}
+SUBCLASSES = model.SUBCLASS_OF  # the ontology must declare exactly the code's subclass table
 
 DATA_PROPERTIES = (
     "mentionedIn", "evidenceText", "startOffset", "endOffset", "rule", "confidence",
