@@ -390,7 +390,7 @@ class MentionFinder:
         self.known = frozenset(n for e in lexicon.entries for n in e.names)
 
     def __call__(self, doc: Any, addressees: Sequence[str] = ()) -> Any:
-        text = doc.text
+        text = doc.user_data.get("text") or doc.text  # Doc.text re-joins every token: read it once, upstream
         tokens = _doc_tokens(doc)
         addressees = addressees or (doc.user_data.get("addressees") or ())
         cands = self.scanner.scan(text)

@@ -59,6 +59,7 @@ def extract_document(doc: Document, *, nlp: Any = None, chunk_chars: int = CHUNK
     for offset, piece in _pieces(doc.clean, chunk_chars):
         sdoc = nlp.make_doc(piece)
         sdoc.user_data["doc_id"] = doc.id
+        sdoc.user_data["text"] = piece
         sdoc.user_data["addressees"] = tuple(doc.meta.addressees)
         for _name, proc in nlp.pipeline:
             sdoc = proc(sdoc)
