@@ -190,6 +190,11 @@ def _administered_by(text: str, sent: Sentence, ms: Sequence[_M], topic: _M | No
                 gap = text[a.end : verb_end or x.start]
                 if len(gap) <= 40 and not re.search(r"[。；]", gap):
                     agent = a
+                    # A 联合/会同/与 B 推出 X: both run it
+                    if k > 0 and ms[k - 1].type in ORG_LIKE and re.fullmatch(
+                        r"\s*(?:联合|会同|与|和|及|携手)\s*", _between(text, ms[k - 1], a)
+                    ):
+                        yield x, "administeredBy", ms[k - 1], "administeredBy:agent-verb", 0.8
                 break
         if agent is not None:
             yield x, "administeredBy", agent, "administeredBy:agent-verb", 0.8

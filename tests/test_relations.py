@@ -99,3 +99,8 @@ def test_a_sentence_without_a_stated_relation_gives_none(nlp, text: str) -> None
 def test_a_list_of_targets_shares_the_edge(nlp) -> None:
     edges = _edges(nlp, "“甬创贷”主要支持科技型中小企业和高新技术企业。")
     assert {("甬创贷", "targets", "科技型中小企业"), ("甬创贷", "targets", "高新技术企业")} <= edges
+
+
+def test_an_agency_and_the_one_it_works_with_both_run_what_they_launch(nlp):
+    edges = _edges(nlp, "杭州市科学技术局联合杭州市财政局推出“钱江创新贷”。")
+    assert {("钱江创新贷", "administeredBy", "杭州市科学技术局"), ("钱江创新贷", "administeredBy", "杭州市财政局")} <= edges
