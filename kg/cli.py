@@ -590,3 +590,93 @@ def viz(graph_dir: str, out_path: str | None, focus: str | None, hops: int, titl
     out = Path(out_path) if out_path else Path(graph_dir) / "explorer.html"
     written = write_explorer(index, out, focus=focus, hops=hops, title=title or DEFAULT_TITLE)
     click.echo(f"Explorer 浏览页: {written}  (open it in a browser 用浏览器打开)")
+
+
+# --- quality (issue 8) ---
+
+
+@cli.command("eval")
+@click.argument("gold", type=click.Path())
+@click.argument("documents", nargs=-1, type=click.Path())
+@click.option("-v", "--verbose", is_flag=True,
+              help="Also list every missed and extra entity, relation and observation, per document.")
+@format_option("text", "json")
+@handle_errors
+def eval_command(gold: str, documents: tuple[str, ...], verbose: bool, fmt: str) -> None:
+    """Extract DOCUMENTS and score them against GOLD.jsonl: precision, recall, F1.
+
+    Entities (by name, and by name and type), relations, observations and
+    observation year accuracy, overall and per document. GOLD has the format of
+    eval/GUIDELINES.md (names instead of ids, aliases, optional items);
+    documents are paired with it by file name, and a gold document not among
+    DOCUMENTS counts as all missed.
+
+    \b
+    Examples:
+      kg eval eval/dev/gold.jsonl eval/dev/docs/*.txt
+      kg eval eval/seeds/gold.jsonl seeds/*.txt --verbose
+      kg eval my-gold.jsonl my-docs/ --format json
+    """
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from rich.table import Table
+
+    from kg.evaluate import MEASURES, evaluate
+
+    err = Console(stderr=True)
+    with Progress(
+        TextColumn("[bold]extracting"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+        console=err, transient=True, disable=fmt == "json" or not err.is_terminal,
+    ) as bar:
+        task = bar.add_task("", total=None)
+        result = evaluate(gold, documents,
+                          progress=lambda path: bar.update(task, advance=1, description=path.rsplit("/", 1)[-1]))
+    if fmt == "json":
+        echo_json(result.to_json(differences=verbose))
+    else:
+        titles = {"entities": "entities", "entities_typed": "entities, typed",
+                  "relations": "relations", "observations": "observations"}
+        console = _console()
+        if verbose:
+            for doc in result.documents:
+                if doc.differences:
+                    console.print(f"[bold]{escape(doc.name)}[/]")
+                    for diff in doc.differences:
+                        console.print(f"  {escape(str(diff))}")
+            console.print()
+
+        def years(correct: int, total: int) -> str:
+            return f"{correct / total:.3f} ({correct}/{total})" if total else "—"
+
+        per_doc = Table("document", *(titles[m] for m in MEASURES), "year accuracy",
+                        title="F1 per document (— nothing to score)", title_justify="left")
+        for column in per_doc.columns[1:]:
+            column.justify = "right"
+        for doc in result.documents:
+            if not doc.predicted:
+                per_doc.add_row(escape(doc.name), "[red]not given[/]",
+                                *[""] * len(MEASURES))
+                continue
+            per_doc.add_row(escape(doc.name),
+                            *("—" if doc.counts(m).empty else f"{doc.counts(m).f1:.3f}" for m in MEASURES),
+                            years(doc.years_correct, doc.years_total))
+        console.print(per_doc)
+        overall = Table("", "correct", "extra", "missed", "precision", "recall", "F1",
+                        title=f"Overall: {len(result.documents)} documents against {escape(gold)}",
+                        title_justify="left")
+        for column in overall.columns[1:]:
+            column.justify = "right"
+        for m in MEASURES:
+            c = result.counts(m)
+            overall.add_row(titles[m], str(c.tp), str(c.fp), str(c.fn),
+                            f"{c.precision:.3f}", f"{c.recall:.3f}", f"[bold]{c.f1:.3f}[/]")
+        console.print(overall)
+        console.print(f"observation year accuracy [bold]{years(result.years_correct, result.years_total)}[/]"
+                      " (matched observations with a year in the gold)")
+    if result.missing:
+        click.echo(f"warning: {len(result.missing)} gold document(s) not among the documents given, "
+                   f"scored as all missed: {', '.join(result.missing)}", err=True)
+    if result.unscored:
+        click.echo(f"note: {len(result.unscored)} document(s) not in {gold}, not scored: "
+                   f"{', '.join(result.unscored)}", err=True)
