@@ -1,11 +1,12 @@
-# stikg — `make run` builds the graph from seeds/, `make test` runs the whole suite.
+# stikg — `make run` builds the graph from seeds/, `make test` runs the whole suite,
+# `make eval` scores extraction against the gold in eval/.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 OUT    ?= build
 
-.PHONY: run test bench browser lint clean
+.PHONY: run test eval bench browser lint clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -31,6 +32,10 @@ browser:
 
 test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
+
+eval: $(STAMP)
+	$(BIN)/kg eval eval/seeds/gold.jsonl seeds/*.txt
+	$(BIN)/kg eval eval/dev/gold.jsonl eval/dev/docs/*.txt
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
