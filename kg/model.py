@@ -26,6 +26,8 @@ __all__ = [
     "DocumentMeta",
     "Document",
     "Sentence",
+    "SentenceState",
+    "Ref",
     "Evidence",
     "Mention",
     "Entity",
@@ -183,6 +185,52 @@ class Sentence:
     start: int
     end: int
     text: str
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A mention resolved to its entity, as the relation and observation rules see it."""
+
+    key: str
+    type: str  # the SPEC base type
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class SentenceState:
+    """A sentence and what the text before it has established (``doc._.discourse``).
+
+    ``topic``: the organisation or platform that opened an earlier sentence of the
+    paragraph as its subject; ``agency``: the last agency that did so (the implicit agent
+    of 一是…/二是…); ``recent``: the program or platform the previous sentence was about;
+    ``section``/``place``: the thing and the place the last heading named; ``local``: what a
+    figure without a named subject is about (the paragraph's opening entity, else the
+    section's); ``anaphors``: clause-initial 平台/该平台/大会… resolved to the entity named
+    before; ``year``: the year the sentence speaks of or that is in force, ``carried_year``:
+    the period year an earlier sentence of the paragraph gave.
+    """
+
+    sent: Sentence
+    mentions: tuple[Ref, ...]
+    anaphors: tuple[Ref, ...] = ()
+    heading: bool = False
+    bullet: bool = False
+    new_line: bool = False
+    topic: Ref | None = None
+    agency: Ref | None = None
+    recent: Ref | None = None
+    section: Ref | None = None
+    place: Ref | None = None
+    local: Ref | None = None
+    year: int | None = None
+    carried_year: int | None = None
+
+    @property
+    def subject(self) -> Ref | None:
+        """The paragraph's topic, else the section's."""
+        return self.topic or self.section
 
 
 def in_sentence(items: Sequence[Any], first: int, sent: Sentence) -> list[Any]:
