@@ -148,6 +148,10 @@ class NameGrammar:
         self._generic_cache[tok] = ok[-1]
         return ok[-1]
 
+    def is_place(self, tok: str) -> bool:
+        """A known place or a place word (海外, 全球)."""
+        return tok in self.places or tok in self.vocab.place_words
+
     def has_place(self, prefix: str) -> bool:
         """Does ``prefix`` start with, or hold, a known place name of two or more characters?"""
         return any(prefix[i:j] in self.places for i in range(len(prefix)) for j in range(i + 2, min(len(prefix), i + 12) + 1))
@@ -163,7 +167,7 @@ class NameGrammar:
             return True  # a quoted element makes a name: 全球技术供需对接“立体”网络
         markers = self.vocab.specific_markers
         if suffix in self.vocab.weak_suffixes:  # a place alone does not make 国际科创中心 or 海外项目 a name
-            core = [t for t in core if not any(t.startswith(m) for m in markers) and t not in self.vocab.place_words]
+            core = [t for t in core if not any(t.startswith(m) for m in markers) and not self.is_place(t)]
             return any(not self.generic(t) and not re.fullmatch(r"[0-9]+", t) for t in core)
         if any(prefix.startswith(m) or m in prefix for m in markers) or self.has_place(prefix):
             return True
@@ -237,6 +241,8 @@ class NameGrammar:
             if len(tok) > 1 and tok[0] in v.stop_chars and tok not in tags:
                 start = s + 1
                 break
+            if len(tok) > 2 and any(tok.endswith(w) for w in (tok[-2:], tok[-3:]) if w in v.stop_tokens):
+                break  # 继续加强, 大力推进: a verb phrase ends the name
             if tokens[first][1] - s > 32:
                 break
             start = s

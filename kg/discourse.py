@@ -35,6 +35,9 @@ _FIGURE = re.compile(r"[0-9]+(?:\.[0-9]+)?\s*(?:万亿|亿|万|千)?\s*(?:家|�
 _ABOUT = re.compile(r"\s*关于“[^”]{1,40}”(?:的建议)?(?:方面)?\s*[，,]?\s*")
 #: Class words by which a later clause refers back to a named entity: 平台, 该平台, 大会 …
 _ANAPHOR_HEADS = ("平台", "交易所", "大会", "大赛", "榜单", "中心", "基金", "专项")
+_MONTH_DAY = re.compile(r"(?<![0-9年])(?<!年 )(?<![0-9] )(?:1[0-2]|[1-9])\s*月\s*(?:[12][0-9]|3[01]|[1-9])\s*日")
+#: A year after these words is the base of a comparison, not the year of the figure (较 2016 年末).
+_BASE = re.compile(r"(?:较|比|相比|相较于?|同比|对比)\s*$")
 _ANAPHOR = re.compile(r"(?:^|(?<=[，,；;。：:\n]))\s*(?:该|本|此)?(" + "|".join(_ANAPHOR_HEADS) + ")")
 
 
@@ -109,6 +112,7 @@ class Carry:
     by_head: dict[str, Ref] | None = None
     in_force: int | None = None  # the year of this line so far
     carried: int | None = None  # the period year an earlier sentence of the paragraph gave
+    dateline: int | None = None  # the year of the event a dated news report is about
 
 
 class YearReader:
@@ -132,10 +136,29 @@ class YearReader:
         (``2021浦江创新论坛``); not a date (``2020 年 10 月 12 日``); none for ``自…以来``."""
         if self.since.search(s):
             return None
-        m = self.period.search(s) or self.edition.search(s)
+        m = self._period(s) or self.until.search(s) or self.edition.search(s)
         if m:
             return int(m.group(1))
-        return self.relative_year(s, doc_year)
+        rel = self.relative_year(s, doc_year)
+        if rel is None and doc_year is not None and _MONTH_DAY.search(s):
+            return doc_year  # 12月8日，…举办: an event of the document's own year
+        return rel
+
+    def dated_event(self, s: str, doc_date: str | None) -> bool:
+        """Does ``s`` date what it reports by month and day only (11月17日，…), shortly before the
+        document's own date (a news report on a recent event)?"""
+        if doc_date is None or self._period(s) or self.until.search(s):
+            return False
+        m = _MONTH_DAY.search(s)
+        if m is None:
+            return False
+        month, day = (int(x) for x in re.findall(r"\d+", m.group(0)))
+        doc_month, doc_day = int(doc_date[5:7]), int(doc_date[8:10])
+        return 0 <= (doc_month * 31 + doc_day) - (month * 31 + day) <= 62
+
+    def _period(self, s: str) -> re.Match[str] | None:
+        """The first period year of ``s`` that is not a comparison base (较 2016 年末)."""
+        return next((m for m in self.period.finditer(s) if not _BASE.search(s, 0, m.start())), None)
 
     def relative_year(self, s: str, doc_year: int | None) -> int | None:
         """``今年`` / ``去年`` / ``上年`` … counted from the document's year."""
@@ -150,18 +173,22 @@ class YearReader:
         paragraph carries unless the figure is cumulative; none after 自…以来."""
         if self.since.search(lead):
             return None
-        years = list(self.until.finditer(lead)) + list(self.period.finditer(lead))
+        years = [(m.start(), m.end(), int(m.group(1))) for m in self.until.finditer(lead)] + [
+            (m.start(), m.end(), int(m.group(1))) for m in self.period.finditer(lead) if not _BASE.search(lead, 0, m.start())
+        ]
+        if doc_year is not None and self.relative_re is not None:  # 今年 6 月末, 去年
+            years += [
+                (m.start(), m.end(), doc_year + self.relative[m.group(0)])
+                for m in self.relative_re.finditer(lead) if not _BASE.search(lead, 0, m.start())
+            ]
         if years:
-            last = max(years, key=lambda m: m.start())
-            if self.present.search(lead, last.end()):
+            start, end, year = max(years)
+            if self.present.search(lead, end):
                 return None  # 2019 年签署…，迄今已有 15 家: the figure is of today, not of 2019
-            return int(last.group(1))
-        rel = self.relative_year(lead, doc_year)
-        if rel is not None:
-            return rel
+            return year
         if self.in_force_re.search(lead):
             return in_force or doc_year
-        if carried is not None and not self.cumulative.search(lead):
+        if carried is not None and not self.present.search(lead):
             return carried
         return None
 
@@ -181,17 +208,27 @@ class DiscourseTracker:
         text = doc_text(doc)
         meta = doc._.meta
         doc_year = meta.year if meta is not None else None
+        doc_date = meta.date if meta is not None else None
         refs = sorted(
             (Ref(s.kb_id_, base_type(s.label_), s.start_char, s.end_char, text[s.start_char : s.end_char])
              for s in doc.spans[MENTIONS]),
             key=lambda r: (r.start, r.end),
         )
         carry = doc._.discourse_carry or Carry()
-        doc._.discourse, doc._.discourse_carry = self.track(text, split_sentences(text), refs, doc_year, carry)
+        doc._.discourse, doc._.discourse_carry = self.track(
+            text, split_sentences(text), refs, doc_year, carry, doc_date=doc_date
+        )
         return doc
 
     def track(
-        self, text: str, sentences: Sequence[Sentence], refs: Sequence[Ref], doc_year: int | None, start: Carry | None = None
+        self,
+        text: str,
+        sentences: Sequence[Sentence],
+        refs: Sequence[Ref],
+        doc_year: int | None,
+        start: Carry | None = None,
+        *,
+        doc_date: str | None = None,
     ) -> tuple[list[SentenceState], Carry]:
         """The state of every sentence, given the resolved mentions ``refs`` (sorted), and what the
         text has established at its end. ``start`` is what an earlier piece of the document established."""
@@ -204,6 +241,7 @@ class DiscourseTracker:
         by_head: dict[str, Ref] = dict(c.by_head or {})
         years = Carry(in_force=c.in_force, carried=c.carried)
         prev_end = 0 if start is None else -1
+        dateline: int | None = c.dateline
         j = 0
         for sent in sentences:
             while j < len(refs) and refs[j].start < sent.start:
@@ -256,12 +294,19 @@ class DiscourseTracker:
             sent_year = self.years.sentence_year(sent.text, doc_year)
             if sent_year is not None:
                 years.in_force = sent_year
+            if sent_year is not None and sent_year == doc_year and self.years.dated_event(sent.text, doc_date):
+                dateline = doc_year  # 11月17日，…举办: the report's own event; its figures are of that year
+            elif sent_year is not None:
+                dateline = None
             out.append(
                 SentenceState(
                     sent=sent, mentions=tuple(ms), anaphors=tuple(anaphors), heading=heading, bullet=bullet,
                     new_line=new_line, topic=topic, agency=agency, recent=recent, section=section, place=place,
                     local=local or section,
-                    year=years.in_force, carried_year=None if self.years.example.match(sent.text) else years.carried,
+                    year=years.in_force,
+                    carried_year=None if self.years.example.match(sent.text) else (
+                        years.carried if years.carried is not None else dateline
+                    ),
                 )
             )
             # what this sentence establishes for the next ones
@@ -285,7 +330,7 @@ class DiscourseTracker:
                 years.carried = sent_year  # a date (2022 年 5 月) leaves the period of the paragraph
             prev_end = sent.end
         end = Carry(topic, agency, recent, place, section, local, list_topic, section_has_body, in_list, by_head,
-                    years.in_force, years.carried)
+                    years.in_force, years.carried, dateline)
         return out, end
 
     def _continues(self, text: str, sent: Sentence) -> bool:

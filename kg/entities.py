@@ -284,8 +284,14 @@ class NamePatterns:
                 subtype = re.search(r"[类型](.+)$", text[start:end])
                 if not (subtype and subtype.group(1) in self.known) and not g.specific(prefix, toks, etype, suffix):
                     continue
-                if prefix in self.places and etype not in ("Agency", "Place") and suffix != "代表团":
-                    continue  # 韩国公司, 上海企业: a place and a class noun
+                if prefix in self.places and etype not in ("Agency", "Place") and suffix not in self.vocab.after_place_ok:
+                    continue  # 韩国公司, 上海企业: a place and a class noun (but 江苏大学, 陕西实验室)
+                if suffix == "项目" and g.suffix_type(prefix) == "Program":
+                    continue  # 火炬计划项目: the items of a program, found by its own suffix
+                if word_tags().get(text[start:end], "")[:1] in ("n", "v", "a", "l", "i", "d") and word_tags().get(
+                    text[start:end], ""
+                ) not in ("nr", "ns", "nt", "nz", "nrt", "nrfg") and text[start:end] not in self.known:
+                    continue  # 流动资金, 服务中心: an ordinary word of the dictionary
                 yield Cand(start, end, g.refine(etype, suffix), f"pattern:suffix:{suffix}", priority=len(suffix))
 
     # ------------------------------------------------------------------ persons
@@ -297,8 +303,8 @@ class NamePatterns:
         def plausible(name: str) -> bool:
             if not self._person.fullmatch(name) or any(c in self.vocab.stop_chars for c in name[1:]):
                 return False
-            if name.endswith(self._title_words) or name[1:] in self._title_words:
-                return False  # 赵委员, 王主任: a surname and a title, not a name
+            if name.endswith(self._title_words) or name[1:] in self._title_words or name[-1] in "副原前代":
+                return False  # 赵委员, 王主任, 刘鹤副: a surname and a title, not a name
             tag = tags.get(name)
             return (tag is None or tag.startswith("nr")) and name not in self.known and not self.grammar.suffix_type(name)
 
@@ -401,11 +407,12 @@ def select_mentions(cands: Iterable[Cand], text: str, grammar: NameGrammar) -> l
     is dropped unless what it prepends is itself a known name (闵行区 + 大零号湾…).
     """
     cands = list(cands)
-    known = [c for c in cands if c.rule in KNOWN_RULES]
+    known = [c for c in cands if c.rule in KNOWN_RULES or c.rule == "pattern:body"]
     by_end: dict[int, list[Cand]] = {}
     for c in known:
         by_end.setdefault(c.end, []).append(c)
     cands = [c for c in cands if not _prepends_words(c, by_end.get(c.end, ()), known, text, grammar)]
+    cands = _drop_glued(cands, text, grammar)
     chosen: list[Cand] = []
     taken = bytearray(max((c.end for c in cands), default=0))
     for c in sorted(cands, key=lambda c: (-(c.end - c.start), -c.priority, c.start, c.type)):
@@ -416,9 +423,33 @@ def select_mentions(cands: Iterable[Cand], text: str, grammar: NameGrammar) -> l
     return sorted(chosen, key=lambda c: (c.start, c.end))
 
 
+def _drop_glued(cands: list[Cand], text: str, grammar: NameGrammar) -> list[Cand]:
+    """Drop pattern names that glue two names (上海银行 + 科创贷, 上交所 + 科创板上市公司) or that
+    append only generic words to a known name (科技创新券 + 政策补贴, 创新券 + 项目)."""
+    starts: dict[int, list[Cand]] = {}
+    for c in cands:
+        if c.type and c.type != "Place":
+            starts.setdefault(c.start, []).append(c)
+    out = []
+    for c in cands:
+        glued = False
+        if c.rule.startswith("pattern:suffix"):
+            for k in starts.get(c.start, ()):
+                if (k.rule not in KNOWN_RULES and k.rule != "pattern:body") or k.end >= c.end or k.type == "Agency":
+                    continue  # a government's program keeps its name: 国务院深化服务贸易创新发展试点
+                rest = text[k.end : c.end].strip("“”")
+                rest_start = c.end - len(text[k.end : c.end].lstrip("“”"))
+                if grammar.generic(rest) or any(o is not c and o.end <= c.end for o in starts.get(rest_start, ())):
+                    glued = True
+                    break
+        if not glued:
+            out.append(c)
+    return out
+
+
 def _prepends_words(c: Cand, same_end: Iterable[Cand], known: Sequence[Cand], text: str, grammar: NameGrammar) -> bool:
     if c.rule in KNOWN_RULES or not c.rule.startswith("pattern:suffix"):
-        return False
+        return False  # known names, bodies and titles are names as written
     for k in same_end:
         if k.start > c.start:
             added = text[c.start : k.start]

@@ -118,7 +118,7 @@ class FigureReader:
                     continue  # 一家, 一场: an article; 两项: a word
                 if re.search(r"[第]$", text[max(0, m.start("num") - 1) : m.start("num")]):
                     continue
-            if num and num[0].isdigit() and text[max(0, m.start("num") - 4) : m.start("num")].rstrip()[-1:] in self.not_before:
+            if num and num[0].isdigit() and text[max(sent.start, m.start("num") - 4) : m.start("num")].rstrip()[-1:] in self.not_before:
                 continue  # 第 3 期, DB31, V2.0
             if self.not_after.match(text, m.end()) and not m.group("unit"):
                 continue

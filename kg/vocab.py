@@ -114,6 +114,7 @@ class Vocabulary:
     subtypes: dict[str, str]  # suffix → subtype
     weak_suffixes: frozenset[str]
     generic_ok_suffixes: frozenset[str]
+    after_place_ok: frozenset[str]
     suffix_continuation: tuple[str, ...]
     suffix_continuation_except: tuple[str, ...]
     segmentation_words: tuple[str, ...]
@@ -238,6 +239,7 @@ def _load(directory: Path) -> Vocabulary:
         subtypes=subtypes,
         weak_suffixes=frozenset(words(g(names, "suffix_strength.weak", "names.toml"))),
         generic_ok_suffixes=frozenset(words(g(names, "suffix_strength.generic_ok", "names.toml"))),
+        after_place_ok=frozenset(words(g(names, "suffix_strength.after_place_ok", "names.toml"))),
         suffix_continuation=words(g(names, "suffix_continuation.words", "names.toml")),
         suffix_continuation_except=words(g(names, "suffix_continuation.except", "names.toml")),
         segmentation_words=words(g(names, "segmentation.words", "names.toml")),
