@@ -9,6 +9,8 @@ from hypothesis import strategies as st
 from kg.errors import InputError
 from kg.pipeline import extract_text
 
+pytestmark = pytest.mark.slow
+
 FRAGMENTS = [
     "上海市科学技术委员会", "市科委", "打造", "InnoMatch 全球技术供需对接平台", "高企贷", "为高新技术企业提供",
     "《上海市科技创新券管理办法(试行)》", "《上\n\n海市", "“科创助力贷”", "（以下简称“东部中心”）", "截至2023年末，",

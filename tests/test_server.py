@@ -16,6 +16,8 @@ import pytest
 from kg.errors import ServerError
 from kg.store import find_oxigraph, push, serve, start_server
 
+pytestmark = pytest.mark.slow  # starts the real server
+
 
 def free_port() -> int:
     with socket.socket() as sock:
