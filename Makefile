@@ -21,7 +21,6 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	@$(BIN)/kg build seeds --out $(OUT)
 	@$(BIN)/kg viz --graph $(OUT) --out $(OUT)/explorer.html
-	@$(BIN)/kg stats --graph $(OUT)
 	@echo
 	@echo "Graph (Turtle):   $(OUT)/stikg.ttl"
 	@echo "Graph (N-Quads):  $(OUT)/stikg.nq"
