@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -151,8 +152,34 @@ def csv_targets(out: str | os.PathLike[str]) -> tuple[Path, Path]:
     return stem.with_name(stem.name + ".nodes.csv"), stem.with_name(stem.name + ".edges.csv")
 
 
+def _umask() -> int:
+    """The process umask (read from /proc where it can be, so that it is never changed)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _mode_for(path: Path) -> int:
+    """The mode ``open(path, "w")`` would give: the existing file's, else 0o666 less the umask."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return 0o666 & ~_umask()
+
+
 def _write_atomic(files: list[tuple[Path, bytes]]) -> None:
-    """Write every file to a temporary name first, then rename them all: nothing half-written."""
+    """Write every file to a temporary name first, then rename them all: nothing half-written.
+
+    The temporary file (private, 0600) gets the mode a plain ``open(path, "w")`` would give
+    before it is renamed, so exports honour the umask.
+    """
     temps: list[tuple[str, Path]] = []
     try:
         for path, data in files:
@@ -162,6 +189,7 @@ def _write_atomic(files: list[tuple[Path, bytes]]) -> None:
                 with os.fdopen(fd, "wb") as fh:
                     temps.append((tmp, path))
                     fh.write(data)
+                os.chmod(tmp, _mode_for(path))
             except OSError as exc:
                 raise OutputError(
                     f"cannot write {path}: {exc.strerror or exc}; choose another --out"

@@ -103,3 +103,33 @@ def test_unwritable_output_leaves_nothing(minigraph, tmp_path):
     with pytest.raises(OutputError, match="cannot write"):
         export(minigraph, "csv", blocker / "sub" / "x.csv")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
+
+
+@pytest.fixture
+def umask():
+    """Set the process umask for one test: ``umask(0o027)``; the old one comes back afterwards."""
+    import os
+
+    old = os.umask(0o022)
+    os.umask(old)
+    yield os.umask
+    os.umask(old)
+
+
+@pytest.mark.parametrize(("mask", "mode"), [(0o022, 0o644), (0o027, 0o640), (0o077, 0o600)],
+                         ids=["022", "027", "077"])
+@pytest.mark.parametrize("fmt", ["ttl", "csv"])
+def test_exported_files_honour_the_umask(minigraph, tmp_path, umask, fmt, mask, mode):
+    umask(mask)
+    paths = export(minigraph, fmt, tmp_path / f"out.{fmt}")
+    assert [p.stat().st_mode & 0o777 for p in paths] == [mode] * len(paths)
+
+
+def test_an_existing_file_keeps_its_mode(minigraph, tmp_path, umask):
+    umask(0o022)
+    target = tmp_path / "out.ttl"
+    target.write_text("old", encoding="utf-8")
+    target.chmod(0o664)
+    export(minigraph, "ttl", target)
+    assert target.stat().st_mode & 0o777 == 0o664
+    assert target.read_text(encoding="utf-8") != "old"
