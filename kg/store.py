@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import GraphNotBuiltError, QueryError, ServerError
+from kg.graph import PREFIXES
 
 __all__ = [
     "PREFIXES",
@@ -44,18 +45,7 @@ __all__ = [
     "shorten_iri",
 ]
 
-#: Prefixes every query may use without declaring them.
-PREFIXES: dict[str, str] = {
-    "stikg": "https://w3id.org/stikg/ontology#",
-    "res": "https://w3id.org/stikg/resource/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-}
+# PREFIXES (the graph's own table, re-exported here) may be used in every query undeclared.
 
 XSD = PREFIXES["xsd"]
 _NUMERIC = {f"{XSD}{t}" for t in ("integer", "decimal", "double", "float", "int", "long")}

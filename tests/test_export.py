@@ -133,3 +133,47 @@ def test_an_existing_file_keeps_its_mode(minigraph, tmp_path, umask):
     export(minigraph, "ttl", target)
     assert target.stat().st_mode & 0o777 == 0o664
     assert target.read_text(encoding="utf-8") != "old"
+
+
+def _keys(data) -> set[str]:
+    """Every key of every object in a JSON document (the @context's own keys left out)."""
+    if isinstance(data, list):
+        return set().union(*(_keys(x) for x in data)) if data else set()
+    if isinstance(data, dict):
+        return set(data) | _keys([v for k, v in data.items() if k != "@context"])
+    return set()
+
+
+def test_jsonld_has_a_context_of_the_project_prefixes_and_short_keys(minigraph):
+    import json
+
+    from kg.graph import PREFIXES
+
+    data = json.loads(render(minigraph, "jsonld"))
+    context = data["@context"]
+    assert {k: context[k] for k in PREFIXES} == PREFIXES
+    assert context["prefLabel"] == {"@id": "skos:prefLabel", "@language": "zh"}
+    assert context["targets"] == {"@id": "stikg:targets", "@type": "@id"}
+    assert context["startOffset"] == {"@id": "stikg:startOffset", "@type": "xsd:integer"}
+    # two vocabularies name a property `subject`: neither gets the short key
+    assert {"rdf:subject", "stikg:subject"} <= set(context) and "subject" not in context
+    keys = _keys(data["@graph"])
+    assert {"prefLabel", "targets", "evidenceText", "@type"} <= keys
+    assert not [k for k in keys if k.startswith("http")]
+    (entities,) = [g["@graph"] for g in data["@graph"] if g["@id"] == "res:graph/entities"]
+    program = next(n for n in entities if n["@id"] == "res:Program/高企贷")
+    assert (program["prefLabel"], program["@type"]) == ("高企贷", "stikg:Program")
+    assert "type" not in context  # rdf:type is written as @type
+
+
+def test_jsonld_of_the_seeds_round_trips_graph_by_graph(seeds_graph, tmp_path):
+    """The seeds graph carries the ontology too (lists, blank nodes, labels in two languages)."""
+    ds = Dataset()
+    ds.parse(seeds_graph / "stikg.nq", format="nquads")
+    (path,) = export(seeds_graph, "jsonld", tmp_path / "stikg.jsonld")
+    back = Dataset()
+    back.parse(path, format="json-ld")
+    names = {g.identifier for g in ds.graphs() if len(g)}
+    assert {g.identifier for g in back.graphs() if len(g)} == names
+    for name in names:
+        assert isomorphic(back.graph(name), ds.graph(name)), name
