@@ -295,23 +295,31 @@ def _arrow(relation: str, forward: bool) -> str:
 @cli.command()
 @click.argument("sparql", required=False)
 @click.option("-f", "--file", "query_file", type=click.Path(dir_okay=False),
-              help="Read the query from a .rq file.")
+              help="Read the query from a .rq file instead of the QUERY argument.")
+@click.option("--endpoint", metavar="URL", default=None,
+              help="Send the query to this SPARQL endpoint (e.g. the one `kg serve` prints) "
+                   "instead of reading --graph; the predeclared prefixes are added to it.")
 @format_option("table", "csv", "json")
 @graph_option
 @handle_errors
-def query(sparql: str | None, query_file: str | None, fmt: str, graph_dir: str) -> None:
-    """Run a SPARQL query over the built graph (pyoxigraph).
+def query(sparql: str | None, query_file: str | None, endpoint: str | None, fmt: str,
+          graph_dir: str) -> None:
+    """Run a SPARQL query over the built graph (pyoxigraph) or at a SPARQL endpoint.
 
     The prefixes stikg: res: skos: prov: dcterms: rdfs: rdf: xsd: owl: are
-    predeclared; the default graph is the union of all named graphs.
+    predeclared; the default graph is the union of all named graphs. With
+    --endpoint the declarations the query lacks are sent with it, since a
+    server such as `kg serve` cannot predeclare them.
 
     \b
     Examples:
       kg query 'SELECT DISTINCT ?p WHERE { ?p stikg:targets/skos:prefLabel "高新技术企业"@zh }'
       kg query -f queries/02_financing_for_high_tech.rq --format csv
+      kg query -f queries/05_aliases_of_eastern_centre.rq --endpoint http://127.0.0.1:7878/query
     """
     from kg.errors import InputError
     from kg.store import query as run_query
+    from kg.store import query_endpoint
 
     if (sparql is None) == (query_file is None):
         raise InputError("give either a SPARQL QUERY argument or -f FILE.rq (not both)")
@@ -323,7 +331,7 @@ def query(sparql: str | None, query_file: str | None, fmt: str, graph_dir: str) 
             raise InputError(f"cannot read {query_file}: {exc.strerror or exc}") from exc
     if not sparql or not sparql.strip():
         raise InputError(f"{query_file or 'QUERY'}: the SPARQL query is empty")
-    result = run_query(graph_dir, sparql)
+    result = query_endpoint(endpoint, sparql) if endpoint else run_query(graph_dir, sparql)
     if fmt == "json":
         echo_json(result.to_json())
     elif fmt == "csv":
@@ -474,18 +482,23 @@ def show(name: str, fmt: str, graph_dir: str) -> None:
 
 
 @cli.command()
-@click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535),
+              help="TCP port to listen on; it must be free.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (127.0.0.1: this machine only).")
 @graph_option
 @handle_errors
 def serve(port: int, host: str, graph_dir: str) -> None:
     """Serve the built graph read-only with the real Oxigraph SPARQL server (Ctrl-C stops it).
 
-    Queries see the union of all named graphs.
+    Queries see the union of all named graphs. The Oxigraph server cannot
+    predeclare prefixes: a query sent to it declares the ones it uses, or is
+    sent with `kg query --endpoint URL`, which adds stikg: res: skos: … itself.
 
     \b
     Example:
       kg serve --port 7878
+      kg query --endpoint http://127.0.0.1:7878/query 'SELECT * WHERE { ?p stikg:targets ?t }'
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE {?s ?p ?o} LIMIT 3' \\
            http://127.0.0.1:7878/query
     """
@@ -493,11 +506,13 @@ def serve(port: int, host: str, graph_dir: str) -> None:
 
     from kg.store import serve as start
 
-    server = start(graph_dir, port, host)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop the server on `kill` too
-    click.echo(f"SPARQL endpoint: {server.query_url}")
-    click.echo(f"Web UI:          {server.url}/   (Ctrl-C to stop)")
-    try:
+    server = start(graph_dir, port, host)
+    try:  # from here on, whatever ends kg (Ctrl-C, kill, a closed pipe) stops the server
+        click.echo(f"SPARQL endpoint: {server.query_url}")
+        click.echo(f"Web UI:          {server.url}/   (Ctrl-C to stop)")
+        click.echo(f"Prefixes:        not predeclared by the server; `kg query --endpoint "
+                   f"{server.query_url}` adds them")
         server.process.wait()
     except KeyboardInterrupt:
         pass
