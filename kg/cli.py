@@ -41,15 +41,26 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def format_option(*choices: str, default: str | None = None) -> Callable[..., Any]:
-    """The shared ``--format`` option."""
+#: What each ``--format`` choice prints, for the help of commands that do not say more.
+_FORMAT_HELP = {
+    "text": "for reading",
+    "table": "for reading",
+    "csv": "for spreadsheets",
+    "json": "for scripts",
+}
+
+
+def format_option(*choices: str, default: str | None = None, help: str | None = None) -> Callable[..., Any]:
+    """The shared ``--format`` option; ``help`` says what each choice gives (else a generic line)."""
+    if help is None:
+        help = "Output format: " + ", ".join(f"{c} ({_FORMAT_HELP.get(c, c)})" for c in choices) + "."
     return click.option(
         "--format",
         "fmt",
         type=click.Choice(choices),
         default=default or choices[0],
         show_default=True,
-        help="Output format (json for scripts).",
+        help=help,
     )
 
 
@@ -61,7 +72,7 @@ def graph_option(func: Callable[..., Any]) -> Callable[..., Any]:
         default=DEFAULT_GRAPH,
         show_default=True,
         type=click.Path(file_okay=False),
-        help="Directory written by `kg build`.",
+        help="The graph to read: the directory `kg build` wrote (stikg.nq, graph.json).",
     )(func)
 
 
@@ -89,11 +100,12 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--out", "out_dir", default=DEFAULT_GRAPH, show_default=True, type=click.Path(), help="Output directory.")
+@click.option("--out", "out_dir", default=DEFAULT_GRAPH, show_default=True, type=click.Path(),
+              help="Directory to write the graph files into (made if missing).")
 @click.option("--strict", is_flag=True, help="Fail on the first document that cannot be read (default: report and skip it).")
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation of the built graph.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 256),
-              help="Extract documents in this many processes (output is identical to 1).")
+              help="Extract documents in this many processes in parallel; the output is the same for any number.")
 @click.option("--cache", "cache_dir", default=".kgcache", show_default=True, type=click.Path(file_okay=False),
               help="Directory of cached per-document extractions; unchanged documents are not re-extracted.")
 @click.option("--no-cache", is_flag=True, help="Extract every document again; neither read nor write the cache.")
@@ -180,7 +192,7 @@ def _print_summary(summary: dict[str, Any]) -> None:
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path())
-@format_option("json", "ttl")
+@format_option("json", "ttl", help="json: the SPEC extraction JSON, one line per document; ttl: the same as Turtle.")
 @handle_errors
 def extract(files: tuple[str, ...], fmt: str) -> None:
     """Extract entities, relations and observations from FILES (no cross-document resolution).
@@ -299,7 +311,8 @@ def _arrow(relation: str, forward: bool) -> str:
 @click.option("--endpoint", metavar="URL", default=None,
               help="Send the query to this SPARQL endpoint (e.g. the one `kg serve` prints) "
                    "instead of reading --graph; the predeclared prefixes are added to it.")
-@format_option("table", "csv", "json")
+@format_option("table", "csv", "json",
+               help="table (to read), csv or json (the W3C SPARQL 1.1 results formats, for scripts).")
 @graph_option
 @handle_errors
 def query(sparql: str | None, query_file: str | None, endpoint: str | None, fmt: str,
@@ -522,7 +535,8 @@ def serve(port: int, host: str, graph_dir: str) -> None:
 
 @cli.command()
 @click.option("--endpoint", required=True, metavar="URL",
-              help="SPARQL 1.1 Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store.")
+              help="Graph Store Protocol URL of the store to load into, e.g. http://127.0.0.1:7878/store "
+                   "(each named graph there is replaced).")
 @graph_option
 @handle_errors
 def push(endpoint: str, graph_dir: str) -> None:
@@ -544,10 +558,13 @@ def push(endpoint: str, graph_dir: str) -> None:
 
 
 @cli.command()
-@format_option("ttl", "trig", "nt", "nq", "jsonld", "graphml", "gexf", "csv")
+@format_option("ttl", "trig", "nt", "nq", "jsonld", "graphml", "gexf", "csv",
+               help="RDF: ttl (Turtle) and nt (N-Triples) hold every triple; trig (TriG), nq "
+                    "(N-Quads) and jsonld (JSON-LD with a @context) keep one named graph per "
+                    "document. Networks: graphml and gexf (for Gephi), csv (node and edge tables).")
 @click.option("--out", "out", type=click.Path(), default=None,
-              help="Output file (csv: FILE.csv → FILE.nodes.csv + FILE.edges.csv, or a DIR/). "
-                   "Default: stdout.")
+              help="File to write (default: standard output). csv writes two tables: --out FILE.csv "
+                   "gives FILE.nodes.csv and FILE.edges.csv, --out DIR/ gives DIR/nodes.csv and DIR/edges.csv.")
 @graph_option
 @handle_errors
 def export(fmt: str, out: str | None, graph_dir: str) -> None:
