@@ -43,7 +43,7 @@ bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check kg tests scripts
+	$(BIN)/ruff check kg tests scripts notebooks
 	$(BIN)/mypy
 
 clean:
