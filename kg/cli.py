@@ -41,15 +41,26 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def format_option(*choices: str, default: str | None = None) -> Callable[..., Any]:
-    """The shared ``--format`` option."""
+#: What each ``--format`` choice prints, for the help of commands that do not say more.
+_FORMAT_HELP = {
+    "text": "for reading",
+    "table": "for reading",
+    "csv": "for spreadsheets",
+    "json": "for scripts",
+}
+
+
+def format_option(*choices: str, default: str | None = None, help: str | None = None) -> Callable[..., Any]:
+    """The shared ``--format`` option; ``help`` says what each choice gives (else a generic line)."""
+    if help is None:
+        help = "Output format: " + ", ".join(f"{c} ({_FORMAT_HELP.get(c, c)})" for c in choices) + "."
     return click.option(
         "--format",
         "fmt",
         type=click.Choice(choices),
         default=default or choices[0],
         show_default=True,
-        help="Output format (json for scripts).",
+        help=help,
     )
 
 
@@ -61,7 +72,7 @@ def graph_option(func: Callable[..., Any]) -> Callable[..., Any]:
         default=DEFAULT_GRAPH,
         show_default=True,
         type=click.Path(file_okay=False),
-        help="Directory written by `kg build`.",
+        help="The graph to read: the directory `kg build` wrote (stikg.nq, graph.json).",
     )(func)
 
 
@@ -89,11 +100,12 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--out", "out_dir", default=DEFAULT_GRAPH, show_default=True, type=click.Path(), help="Output directory.")
+@click.option("--out", "out_dir", default=DEFAULT_GRAPH, show_default=True, type=click.Path(),
+              help="Directory to write the graph files into (made if missing).")
 @click.option("--strict", is_flag=True, help="Fail on the first document that cannot be read (default: report and skip it).")
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation of the built graph.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 256),
-              help="Extract documents in this many processes (output is identical to 1).")
+              help="Extract documents in this many processes in parallel; the output is the same for any number.")
 @click.option("--cache", "cache_dir", default=".kgcache", show_default=True, type=click.Path(file_okay=False),
               help="Directory of cached per-document extractions; unchanged documents are not re-extracted.")
 @click.option("--no-cache", is_flag=True, help="Extract every document again; neither read nor write the cache.")
@@ -180,7 +192,7 @@ def _print_summary(summary: dict[str, Any]) -> None:
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path())
-@format_option("json", "ttl")
+@format_option("json", "ttl", help="json: the SPEC extraction JSON, one line per document; ttl: the same as Turtle.")
 @handle_errors
 def extract(files: tuple[str, ...], fmt: str) -> None:
     """Extract entities, relations and observations from FILES (no cross-document resolution).
@@ -295,23 +307,32 @@ def _arrow(relation: str, forward: bool) -> str:
 @cli.command()
 @click.argument("sparql", required=False)
 @click.option("-f", "--file", "query_file", type=click.Path(dir_okay=False),
-              help="Read the query from a .rq file.")
-@format_option("table", "csv", "json")
+              help="Read the query from a .rq file instead of the QUERY argument.")
+@click.option("--endpoint", metavar="URL", default=None,
+              help="Send the query to this SPARQL endpoint (e.g. the one `kg serve` prints) "
+                   "instead of reading --graph; the predeclared prefixes are added to it.")
+@format_option("table", "csv", "json",
+               help="table (to read), csv or json (the W3C SPARQL 1.1 results formats, for scripts).")
 @graph_option
 @handle_errors
-def query(sparql: str | None, query_file: str | None, fmt: str, graph_dir: str) -> None:
-    """Run a SPARQL query over the built graph (pyoxigraph).
+def query(sparql: str | None, query_file: str | None, endpoint: str | None, fmt: str,
+          graph_dir: str) -> None:
+    """Run a SPARQL query over the built graph (pyoxigraph) or at a SPARQL endpoint.
 
     The prefixes stikg: res: skos: prov: dcterms: rdfs: rdf: xsd: owl: are
-    predeclared; the default graph is the union of all named graphs.
+    predeclared; the default graph is the union of all named graphs. With
+    --endpoint the declarations the query lacks are sent with it, since a
+    server such as `kg serve` cannot predeclare them.
 
     \b
     Examples:
       kg query 'SELECT DISTINCT ?p WHERE { ?p stikg:targets/skos:prefLabel "高新技术企业"@zh }'
       kg query -f queries/02_financing_for_high_tech.rq --format csv
+      kg query -f queries/05_aliases_of_eastern_centre.rq --endpoint http://127.0.0.1:7878/query
     """
     from kg.errors import InputError
     from kg.store import query as run_query
+    from kg.store import query_endpoint
 
     if (sparql is None) == (query_file is None):
         raise InputError("give either a SPARQL QUERY argument or -f FILE.rq (not both)")
@@ -323,7 +344,7 @@ def query(sparql: str | None, query_file: str | None, fmt: str, graph_dir: str) 
             raise InputError(f"cannot read {query_file}: {exc.strerror or exc}") from exc
     if not sparql or not sparql.strip():
         raise InputError(f"{query_file or 'QUERY'}: the SPARQL query is empty")
-    result = run_query(graph_dir, sparql)
+    result = query_endpoint(endpoint, sparql) if endpoint else run_query(graph_dir, sparql)
     if fmt == "json":
         echo_json(result.to_json())
     elif fmt == "csv":
@@ -474,18 +495,23 @@ def show(name: str, fmt: str, graph_dir: str) -> None:
 
 
 @cli.command()
-@click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535),
+              help="TCP port to listen on; it must be free.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (127.0.0.1: this machine only).")
 @graph_option
 @handle_errors
 def serve(port: int, host: str, graph_dir: str) -> None:
     """Serve the built graph read-only with the real Oxigraph SPARQL server (Ctrl-C stops it).
 
-    Queries see the union of all named graphs.
+    Queries see the union of all named graphs. The Oxigraph server cannot
+    predeclare prefixes: a query sent to it declares the ones it uses, or is
+    sent with `kg query --endpoint URL`, which adds stikg: res: skos: … itself.
 
     \b
     Example:
       kg serve --port 7878
+      kg query --endpoint http://127.0.0.1:7878/query 'SELECT * WHERE { ?p stikg:targets ?t }'
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE {?s ?p ?o} LIMIT 3' \\
            http://127.0.0.1:7878/query
     """
@@ -493,11 +519,13 @@ def serve(port: int, host: str, graph_dir: str) -> None:
 
     from kg.store import serve as start
 
-    server = start(graph_dir, port, host)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop the server on `kill` too
-    click.echo(f"SPARQL endpoint: {server.query_url}")
-    click.echo(f"Web UI:          {server.url}/   (Ctrl-C to stop)")
-    try:
+    server = start(graph_dir, port, host)
+    try:  # from here on, whatever ends kg (Ctrl-C, kill, a closed pipe) stops the server
+        click.echo(f"SPARQL endpoint: {server.query_url}")
+        click.echo(f"Web UI:          {server.url}/   (Ctrl-C to stop)")
+        click.echo(f"Prefixes:        not predeclared by the server; `kg query --endpoint "
+                   f"{server.query_url}` adds them")
         server.process.wait()
     except KeyboardInterrupt:
         pass
@@ -507,7 +535,8 @@ def serve(port: int, host: str, graph_dir: str) -> None:
 
 @cli.command()
 @click.option("--endpoint", required=True, metavar="URL",
-              help="SPARQL 1.1 Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store.")
+              help="Graph Store Protocol URL of the store to load into, e.g. http://127.0.0.1:7878/store "
+                   "(each named graph there is replaced).")
 @graph_option
 @handle_errors
 def push(endpoint: str, graph_dir: str) -> None:
@@ -529,10 +558,13 @@ def push(endpoint: str, graph_dir: str) -> None:
 
 
 @cli.command()
-@format_option("ttl", "trig", "nt", "nq", "jsonld", "graphml", "gexf", "csv")
+@format_option("ttl", "trig", "nt", "nq", "jsonld", "graphml", "gexf", "csv",
+               help="RDF: ttl (Turtle) and nt (N-Triples) hold every triple; trig (TriG), nq "
+                    "(N-Quads) and jsonld (JSON-LD with a @context) keep one named graph per "
+                    "document. Networks: graphml and gexf (for Gephi), csv (node and edge tables).")
 @click.option("--out", "out", type=click.Path(), default=None,
-              help="Output file (csv: FILE.csv → FILE.nodes.csv + FILE.edges.csv, or a DIR/). "
-                   "Default: stdout.")
+              help="File to write (default: standard output). csv writes two tables: --out FILE.csv "
+                   "gives FILE.nodes.csv and FILE.edges.csv, --out DIR/ gives DIR/nodes.csv and DIR/edges.csv.")
 @graph_option
 @handle_errors
 def export(fmt: str, out: str | None, graph_dir: str) -> None:

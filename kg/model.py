@@ -173,9 +173,18 @@ class Document:
         return self.offsets[start], self.offsets[end - 1] + 1
 
     def evidence(self, start: int, end: int) -> Evidence:
-        """Evidence for a span of ``clean``: original offsets and original text."""
+        """Evidence for a span of ``clean``: offsets into ``text``, and the span as readable text.
+
+        The offsets point into the original ``text`` (markup and all); the evidence text is
+        ``clean[start:end]``, the same words without Markdown emphasis and heading marks,
+        HTML tags and entities, and with page breaks joined, as a reader wants to see them.
+
+        >>> doc = Document("d", "d.md", "**8家**银行", "8家银行", [2, 3, 6, 7])
+        >>> doc.evidence(0, 4)
+        Evidence(doc='d', start=2, end=8, text='8家银行')
+        """
         ostart, oend = self.to_original(start, end)
-        return Evidence(self.id, ostart, oend, self.text[ostart:oend])
+        return Evidence(self.id, ostart, oend, self.clean[start:end])
 
 
 @dataclass(frozen=True)
@@ -246,7 +255,11 @@ def in_sentence(items: Sequence[Any], first: int, sent: Sentence) -> list[Any]:
 
 @dataclass(frozen=True)
 class Evidence:
-    """A span of a document's original text that supports a fact."""
+    """A span of a document that supports a fact.
+
+    ``start``/``end`` are offsets into ``Document.text`` (the text as read); ``text`` is
+    that span as a reader sees it, with markup removed (see :meth:`Document.evidence`).
+    """
 
     doc: str
     start: int

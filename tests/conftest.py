@@ -3,6 +3,8 @@ and the extractions of the evaluation sets (eval/)."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +23,27 @@ def nlp() -> Any:
     from kg.nlp import get_nlp
 
     return get_nlp()
+
+
+def _quotes(doc: Any, start: int, end: int, text: str) -> bool:
+    """``text`` is what a reader sees of ``doc.text[start:end]``: the clean characters drawn from it."""
+    i, j = bisect_left(doc.offsets, start), bisect_left(doc.offsets, end)
+    return (
+        0 <= start < end <= len(doc.text)
+        and i < j
+        and (doc.offsets[i], doc.offsets[j - 1] + 1) == (start, end)
+        and doc.clean[i:j] == text
+    )
+
+
+@pytest.fixture(scope="session")
+def quotes() -> Callable[[Any, int, int, str], bool]:
+    """``quotes(doc, start, end, text)``: evidence ``text`` is the readable text at its offsets.
+
+    Offsets point into the original ``doc.text``; the text is the part of ``doc.clean``
+    (markup removed, page breaks joined) whose characters come from that span.
+    """
+    return _quotes
 
 
 @pytest.fixture(scope="session")
