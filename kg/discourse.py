@@ -74,7 +74,8 @@ class _Openers:
         openers = alternation(vocab.relation_words["openers"])
         self.enum = re.compile(rf"^\s*(?:[一二三四五六七八九十]+是|{enum}|[0-9]+[.、])\s*[，,]?\s*")
         self.lead = re.compile(
-            rf"[\s“”*\-◆▶»•]|[一二三四五六七八九十]+是|(?:截[至止])?20\d\d\s*年[度末底]?|{openers}|{enum}|[，,]"
+            rf"[\s“”*\-◆▶»•]|[一二三四五六七八九十]+是|(?:截[至止])?20\d\d\s*年[度末底]?|[0-9]{{1,2}}\s*月(?:[0-9]{{1,2}}\s*日)?"
+            rf"|{openers}|{enum}|[，,]"
         )
 
     def opener(self, text: str, sent: Sentence, ms: Sequence[Ref]) -> Ref | None:

@@ -427,16 +427,20 @@ def _opencc() -> Any:
 
 # --------------------------------------------------------------------------- sentences
 
-_SENTENCE_END = re.compile(r"[。！？!?]+[”’\"'）)」』》】]*|\n")
+_SENTENCE_END = re.compile(
+    r"[。！？!?]+[”’\"'）)」』》】]*(?:\s*\[\d{1,2}\])*|\n|(?:\s*\[\d{1,2}\])+|(?<=[^\d\s])\s+-\s+(?=[^\d\s])"
+)
 _LEAD_STRIP = re.compile(r"(?:[\s\u3000]+|[-*+•·◆◇▶►■□●○»](?:\s+|(?=[^\d.])|$))+")
 
 
 def split_sentences(clean: str) -> list[Sentence]:
     """Sentences of a clean text, in clean offsets.
 
-    A sentence ends at ``。！？`` (closing quotes and brackets after them included) or at a
-    line end, so bullets, headings and table rows are sentences of their own; ``；`` does not
-    end one. Surrounding whitespace and leading bullet markers are left out of the span.
+    A sentence ends at ``。！？`` (closing quotes and brackets after them included), at a
+    line end, at an inline bullet (`` - `` between words, as pages that flatten lists write
+    them) and at citation marks (``[1][2]``), so bullets, headings and table rows are
+    sentences of their own; ``；`` does not end one. Surrounding whitespace and leading
+    bullet markers are left out of the span.
 
     >>> [s.text for s in split_sentences("一是支持平台。二是“鼓励合作！”\\n- ◆ 加大力度")]
     ['一是支持平台。', '二是“鼓励合作！”', '加大力度']
@@ -444,7 +448,8 @@ def split_sentences(clean: str) -> list[Sentence]:
     sentences: list[Sentence] = []
     start = 0
     for m in _SENTENCE_END.finditer(clean):
-        end = m.end() if m.group(0) != "\n" else m.start()
+        # a line break, an inline bullet ( - ) or citation marks ([1][2]) end a sentence but are not in it
+        end = m.end() if m.group(0)[0] in "。！？!?" else m.start()
         _add_sentence(clean, start, end, sentences)
         start = m.end()
     _add_sentence(clean, start, len(clean), sentences)

@@ -268,6 +268,8 @@ class NamePatterns:
                 trim = g.leading_trim.match(text, start)
                 if trim:
                     start = trim.end()
+                if start > 0 and text[start - 1].isdigit() and text[start] in "家个项所批位名":
+                    start += 1  # 11家省实验室: the counter of a number before the name
                 while start < s0 and text[start] in " 　-—·":
                     start += 1
                 if start >= s0:

@@ -93,8 +93,12 @@ class FigureReader:
         self.not_before = set(f.not_before)
         self.qual_strip = re.compile(rf"(?:{quals}|为|是|已|首次|累计)+$")
 
-    def figures(self, text: str, sent: Sentence, ms: Sequence[Ref]) -> list[Figure]:
-        """Every number with a unit (or a multiplier) in ``sent`` that is not part of a name."""
+    def figures(self, text: str, sent: Sentence, ms: Sequence[Ref], source: str | None = None) -> list[Figure]:
+        """Every number with a unit (or a multiplier) in ``sent`` that is not part of a name.
+
+        ``text`` is the analysed text; units are given as written in ``source`` (億元, 個).
+        """
+        source = source if source is not None else text
         found = []
         pos = sent.start
         while pos < sent.end:
@@ -130,7 +134,10 @@ class FigureReader:
             value = parse_number(num, m.group("mult"), m.group("qual"))
             if value is None:
                 continue
-            unit = (m.group("mult") or "") + (m.group("unit") or "").replace("％", "%")
+            if m.group("unit") == "次" and re.match(r"\s*(?:会议|全会|全体会议|会)", text[m.end() : m.end() + 5]):
+                continue  # 二次会议: an ordinal session, not a count
+            unit = re.sub(r"\s+", "", source[m.start("mult") if m.group("mult") else m.start("unit") : m.end("unit") if m.group("unit") else m.end("mult")])
+            unit = unit.replace("％", "%").replace("余", "").replace("多", "")
             qual = m.group("qual") or m.group("approx") or m.group("approx2") or m.group("after")
             start = m.start("qual") if m.group("qual") else at
             found.append(Figure(start, m.end(), value, unit, qual))
@@ -149,13 +156,15 @@ _CLASS_COUNT = re.compile(r"[\s*]*(?:超过|超|近|约|逾|达)?[\s*]*[0-9]+[\s
 _FACILITY = re.compile(r"孵化器|众创空间|科技园|基地|平台|服务中心|园区|载体|联盟|协会")
 _COUNTING_VERB = re.compile(r"(?:集聚|吸引|孵化|服务|支持|惠及|培育|覆盖|引进|带动|汇聚|涉及|帮助|推动|助力)\s*$")
 _UNIT_BEFORE = re.compile(r"[0-9][\s*]*(?:余|多)?\s*[家个户名所项]\s*$")
+#: A regulation is applied, not measured: its figures belong to what it governs.
+_REGULATION = re.compile(r"(?:办法|细则|意见|方案|规定|条例|通知|措施|指南|规范|规则|决定)(?:[（(][^）)]*[）)])?》?$")
 _COUNTED_NOUN = re.compile(r"[\s“”]*(?:项目|产品|活动|服务|课题|工程)")
 
 
 def _group_start(text: str, before: Sequence[Ref], i: int) -> int:
     """Index of the first member of the coordinated list that ``before[i]`` ends."""
     k = i
-    while k > 0 and re.fullmatch(r"[\s、“”和与及]*", text[before[k - 1].end : before[k].start]):
+    while k > 0 and re.fullmatch(r"\s*[、“”和与及][\s、“”和与及]*", text[before[k - 1].end : before[k].start]):
         k -= 1
     return k
 
@@ -210,15 +219,15 @@ class ObservationRules:
         for state in doc._.discourse:
             sent = state.sent
             ms = list(state.mentions)
-            figures = self.reader.figures(text, sent, ms)
+            figures = self.reader.figures(text, sent, ms, source)
             if state.heading and not figures:
                 continue
             carry: tuple[int, Ref] | None = None  # (part start, subject) of the figure before
             for fig in figures:
                 part = _part_start(text, sent, fig.start)
                 subj = self._subject(text, state, ms, fig, carry[1] if carry and carry[0] == part else None)
-                if subj is None:
-                    continue
+                if subj is None or subj.type == "Agency":
+                    continue  # a figure of an agency's work is about what it runs, never named here
                 carry = (part, subj)
                 year = self.years.figure_year(text[sent.start : fig.start], state.year, state.carried_year, doc_year)
                 measure = self._measure(source, text, sent, sorted([*ms, *state.anaphors], key=lambda r: r.start), fig)
@@ -256,7 +265,9 @@ class ObservationRules:
         i = len(before) - 1
         while i >= 0:
             m = before[i]
-            if m.type not in SUBJECT_TYPES - {"Place"}:
+            if m.type not in SUBJECT_TYPES - {"Place"} or (
+                m.type == "PolicyDocument" and _REGULATION.search(m.text) and not self.openers.opens(text, sent.start, m)
+            ):  # a regulation applied is not what is measured, unless the sentence is about it
                 i -= 1
                 continue
             k = _group_start(text, before, i)
