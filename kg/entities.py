@@ -137,9 +137,9 @@ _QUOTED = re.compile(r"“([^“”\n]{1,16})”")
 _TITLE = re.compile(r"《([^《》\n]{2,100})》")
 _DOC_NUMBER = r"[\u4e00-\u9fff]{2,8}\s*[〔\[［【（(]\s*\d{4}\s*[〕\]］】）)]\s*\d+\s*号"
 _STANDARD = re.compile(
-    r"^\s*[（(]\s*((?:DB|GB|GB/T|DB\d+/T|T/)[A-Z0-9/ .—\-－]+?|" + _DOC_NUMBER + r")\s*[)）]"
+    r"\s*[（(]\s*((?:DB|GB|GB/T|DB\d+/T|T/)[A-Z0-9/ .—\-－]+?|" + _DOC_NUMBER + r")\s*[)）]"
 )
-_PAREN_PLACE = re.compile(r"^[（(][\u4e00-\u9fff]{1,4}站?[)）]")
+_PAREN_PLACE = re.compile(r"[（(][\u4e00-\u9fff]{1,4}站?[)）]")
 _CLAUSE_NUMBER = re.compile(r"[0-9一二三四五六七八九十]+条")
 
 

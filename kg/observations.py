@@ -89,7 +89,7 @@ class FigureReader:
             rf"(?P<after>{after})?"
         )
         self.start = re.compile(rf"[0-9{_CN_NUMERAL}]|(?:{quals})(?=[万亿])")
-        self.not_after = re.compile(rf"^\s*(?:{alternation(f.not_after)})")
+        self.not_after = re.compile(rf"\s*(?:{alternation(f.not_after)})")
         self.not_before = set(f.not_before)
         self.qual_strip = re.compile(rf"(?:{quals}|为|是|已|首次|累计)+$")
 

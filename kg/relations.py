@@ -57,6 +57,7 @@ class Triggers:
         self.publish = re.compile(f"(?:{t('publish_lead')})?(?:{t('publish')})(?:了)?")
         self.admin = re.compile(t("administer"))
         self.passive = re.compile(rf"\s*(?:{t('passive_by')})")
+        self.passive_more = re.compile(rf"\s*(?:共同|联合|一起)?(?:{t('passive_by')})")
         self.join = re.compile(t("join"))
         self.partner_after = re.compile(t("partner_after"))
         self.partner_before = re.compile(f"(?:{t('partner_before')})$")
@@ -254,6 +255,7 @@ def governed_by(c: Ctx) -> Iterator[tuple[Ref, Rule, Ref]]:
 ADMIN_PASSIVE = rule("administeredBy:passive", "administeredBy", 0.85)
 ADMIN_AGENT = rule("administeredBy:agent-verb", "administeredBy", 0.8)
 ADMIN_TOPIC = rule("administeredBy:topic", "administeredBy", 0.6)
+ADMIN_POSSESSIVE = rule("administeredBy:possessive", "administeredBy", 0.75)
 
 
 @family
@@ -264,17 +266,31 @@ def administered_by(c: Ctx) -> Iterator[tuple[Ref, Rule, Ref]]:
     for i, x in enumerate(ms):
         if x.type not in DELIVERABLE:
             continue
-        # X 由 A（、B）主办/运营/主管
+        # A 的 “X”: 中国银行的“高新贷”
+        if i > 0 and ms[i - 1].type in ORG_LIKE and re.fullmatch(r"\s*的\s*[“\"]?", c.between(ms[i - 1], x)):
+            yield x, ADMIN_POSSESSIVE, ms[i - 1]
+            continue
+        # X 由 A（、B）主办/运营/主管(，C、D 共同承办)
         if i + 1 < len(ms) and ms[i + 1].type in ORG_LIKE and re.fullmatch(r"[\s“”]*由\s*", c.between(x, ms[i + 1])):
             group = [g for g in _group_after(c, i + 1) if g.type in ORG_LIKE]
-            if c.t.passive.match(text, group[-1].end):
+            verb = c.t.passive.match(text, group[-1].end)
+            if verb:
                 for g in group:
                     yield x, ADMIN_PASSIVE, g
+                pos, k = verb.end(), i + 1 + len(group)
+                while k < len(ms) and ms[k].type in ORG_LIKE and re.fullmatch(r"\s*[，,、]\s*", text[pos : ms[k].start]):
+                    more = [g for g in _group_after(c, k) if g.type in ORG_LIKE]
+                    nxt = c.t.passive_more.match(text, more[-1].end)
+                    if not nxt:
+                        break
+                    for g in more:
+                        yield x, ADMIN_PASSIVE, g
+                    pos, k = nxt.end(), k + len(more)
                 continue
         verb_end = None
         clause_start = _clause_start(c, x.start)
         lead = text[clause_start : x.start]
-        if not c.t.admin.search(lead):
+        if not c.t.admin.search(lead) or _modifies(c, i):
             continue
         for m in c.t.admin.finditer(lead):
             verb_end = clause_start + m.start()
@@ -291,14 +307,28 @@ def administered_by(c: Ctx) -> Iterator[tuple[Ref, Rule, Ref]]:
                     ):
                         yield x, ADMIN_AGENT, ms[k - 1]
                 break
+        opener = c.opener()
         if agent is not None:
             yield x, ADMIN_AGENT, agent
+        elif opener is not None and opener.type in ORG_LIKE and opener.end <= clause_start:
+            yield x, ADMIN_TOPIC, opener  # 省科技厅统筹…，组织开展 X、Y: the sentence's own agent
         elif topic is not None and topic.type in ORG_LIKE and c.openers.enum.match(text[sent.start : sent.end]):
             yield x, ADMIN_TOPIC, topic
         elif topic is not None and topic.type in ORG_LIKE and (
             text[sent.start : clause_start + 1].strip("，, ") == "" or not any(m.type in ORG_LIKE for m in ms)
         ):
             yield x, ADMIN_TOPIC, topic
+
+
+def _modifies(c: Ctx, i: int) -> bool:
+    """Is ``ms[i]`` one of the items that describe a later name (集成 A、B 等的 N), not an object itself?"""
+    for y in c.ms[i + 1 :]:
+        gap = c.between(c.ms[i], y)
+        if len(gap) > 40 or re.search(r"[。；;]", gap):
+            return False
+        if y.type in DELIVERABLE and re.search(r"等?的\s*[“\"]?$", gap):
+            return True
+    return False
 
 
 # --------------------------------------------------------------------------- targets
