@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from kg.entities import NESTED
 from kg.model import Ref, Sentence, SentenceState, base_type
 from kg.vocab import Vocabulary, alternation
 
@@ -212,7 +213,7 @@ class DiscourseTracker:
         doc_date = meta.date if meta is not None else None
         refs = sorted(
             (Ref(s.kb_id_, base_type(s.label_), s.start_char, s.end_char, text[s.start_char : s.end_char])
-             for s in doc.spans[MENTIONS]),
+             for s in doc.spans[MENTIONS] if s._.rule != NESTED),  # names inside titles belong to the title
             key=lambda r: (r.start, r.end),
         )
         carry = doc._.discourse_carry or Carry()

@@ -43,6 +43,10 @@ class PlaceEntry:
     level: str  # province / city / district / region
 
 
+#: The level a bare level word names.
+_LEVEL_OF = {"省": "province", "自治区": "province", "市": "city", "州": "city", "区": "district", "县": "district"}
+
+
 def _level(code: str) -> str:
     if code.endswith("0000"):
         return "province"
@@ -97,6 +101,33 @@ class Divisions:
         return name in self._prefixes
 
     # ------------------------------------------------------------------ bodies
+
+    def parse_body(self, name: str) -> tuple[str | None, str | None, str] | None:
+        """``(place, level, body)`` of a government body's name: 江苏省科技厅 → ('江苏省', 'province',
+        '科学技术厅'); 省科技厅 → (None, 'province', '科学技术厅'); ``None`` if ``name`` is not
+        place + body name. The body is given in full (科技厅 → 科学技术厅)."""
+        v = self.vocab
+        pos, place = 0, None
+        while True:
+            for k in range(min(self._max_prefix, len(name) - pos), 1, -1):
+                if name[pos : pos + k] in self._prefixes:
+                    place, pos = name[pos : pos + k], pos + k
+                    break
+            else:
+                break
+        level = None
+        if place is not None:
+            place = self._label[place]
+            level = next((lv for sfx, lv in _LEVEL_OF.items() if place.endswith(sfx)), None)
+        else:
+            lvl = next((w for w in sorted(v.agency_levels, key=len, reverse=True) if name.startswith(w)), None)
+            if lvl is None:
+                return None
+            level, pos = _LEVEL_OF.get(lvl, lvl), len(lvl)
+        body = name[pos:]
+        if body not in v.agency_bodies and body not in v.regulators:
+            return None
+        return place, level, v.agency_synonyms.get(body, body)
 
     def _build_automaton(self) -> object:
         import ahocorasick

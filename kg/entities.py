@@ -43,6 +43,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "KNOWN_RULES",
+    "NESTED",
     "LexiconRuler",
     "MentionSelector",
     "NamePatterns",
@@ -474,6 +475,30 @@ def _nominal(word: str, grammar: NameGrammar) -> bool:
     return (tag is None and len(word) > 1) or ((tag or "").startswith(("n", "j", "s")) and not grammar.generic(word))
 
 
+#: The rule of a name found inside a 《title》 (an agency the title names).
+NESTED = "nested:title"
+
+
+def nested_in_titles(cands: Sequence[Cand]) -> list[Cand]:
+    """The agencies a 《title》 names (《科技部财政部国家税务总局关于印发…的通知》 → 科技部, 财政部 …):
+    entities of their own, kept beside the title as nested mentions."""
+    titles = [c for c in cands if c.rule == "pattern:title"]
+    if not titles:
+        return []
+    agencies = sorted(
+        (c for c in cands if c.type == "Agency" and (c.rule in KNOWN_RULES or c.rule == "pattern:body")),
+        key=lambda c: (c.start, -(c.end - c.start)),
+    )
+    out: list[Cand] = []
+    for t in titles:
+        inside = [a for a in agencies if t.start < a.start and a.end < t.end]
+        for a in inside:
+            if not any(o.start <= a.start and a.end <= o.end and o is not a for o in inside):
+                if not any(o.start == a.start and o.end == a.end for o in out):
+                    out.append(Cand(a.start, a.end, a.type, NESTED, a.canonical))
+    return out
+
+
 class MentionSelector:
     """spaCy component: the chosen mentions as ``doc.spans["stikg_mentions"]``, tokens split to fit."""
 
@@ -485,8 +510,9 @@ class MentionSelector:
         from kg.nlp import MENTIONS, doc_text, set_spans
 
         text = doc_text(doc)
+        cands = doc._.name_candidates or []
         chosen = []
-        for c in select_mentions(doc._.name_candidates or [], text, self.grammar):
+        for c in select_mentions(cands, text, self.grammar) + nested_in_titles(cands):
             if not c.type:
                 continue  # a blocked phrase
             canonical = c.canonical

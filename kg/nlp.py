@@ -121,11 +121,13 @@ def _register() -> None:
         "stikg_doc_resolver_v1",
         requires=["doc.spans"],
         assigns=["doc._.entities", "doc.spans"],
+        default_config={"vocab": None, "bodies": True},
     )
-    def make_resolver(nlp: Language, name: str) -> Any:
+    def make_resolver(nlp: Language, name: str, vocab: str | None, bodies: bool) -> Any:
+        from kg.divisions import load_divisions
         from kg.resolve import DocumentResolver
 
-        return DocumentResolver()
+        return DocumentResolver(load_divisions(vocab) if bodies else None)
 
     @Language.factory(
         "stikg_discourse_v1",

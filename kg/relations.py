@@ -109,6 +109,7 @@ class RelationRules:
         names = {e.key: [e.label, *e.aliases] for e in doc._.entities}
         types = {e.key: e.type for e in doc._.entities}
         found: list[tuple[str, str, str, Sentence]] = []
+        found.extend(self._title_issuers(doc, text))
         for state in doc._.discourse:
             ms = sorted([*state.mentions, *state.anaphors], key=lambda x: (x.start, x.end))
             ctx = Ctx(text, state.sent, ms, state, self.triggers, self.openers, names, types)
@@ -118,6 +119,34 @@ class RelationRules:
                         found.append((head.key, r.name, tail.key, state.sent))
         doc._.relations = found
         return doc
+
+
+    def _title_issuers(self, doc: Any, text: str) -> list[tuple[str, str, str, Sentence]]:
+        """《A、B关于…的通知》: the agencies that open a title before 关于 issued it."""
+        from kg.entities import NESTED
+        from kg.nlp import MENTIONS
+
+        spans = list(doc.spans[MENTIONS])
+        titles = [s for s in spans if s.label_ == "PolicyDocument" and s._.rule == "pattern:title"]
+        sentences = [st.sent for st in doc._.discourse]
+        out = []
+        for t in titles:
+            about = text.find("关于", t.start_char, t.end_char)
+            if about < 0:
+                continue
+            inside = sorted((s for s in spans if s._.rule == NESTED and t.start_char < s.start_char and s.end_char <= about),
+                            key=lambda s: s.start_char)
+            pos = t.start_char + 1
+            issuers = []
+            for s in inside:  # only a run of agencies from the title's start: 《科技部财政部国家税务总局关于…》
+                if re.fullmatch(r"[\s、和与及]*", text[pos : s.start_char]):
+                    issuers.append(s)
+                    pos = s.end_char
+            if issuers and re.fullmatch(r"\s*", text[pos:about]):
+                sent = next((x for x in sentences if x.start <= t.start_char < x.end), None)
+                if sent is not None:
+                    out.extend((t.kb_id_, TITLE_ISSUER.name, s.kb_id_, sent) for s in issuers if s.kb_id_ != t.kb_id_)
+        return out
 
 
 # --------------------------------------------------------------------------- helpers
@@ -191,6 +220,7 @@ def _agent(c: Ctx, before: Sequence[Ref], at: int, types: frozenset[str]) -> Ref
 
 PUBLISH = rule("issuedBy:publish-verb", "issuedBy", 0.85)
 POSSESSIVE = rule("issuedBy:possessive", "issuedBy", 0.8)
+TITLE_ISSUER = rule("issuedBy:title-agency", "issuedBy", 0.9)
 
 
 @family

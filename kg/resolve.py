@@ -19,9 +19,12 @@ import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kg.model import Entity, Mention, base_type
+
+if TYPE_CHECKING:
+    from kg.divisions import Divisions
 
 __all__ = [
     "DocumentResolver",
@@ -127,6 +130,9 @@ class DocumentResolver:
     the analysed text is a normalised view of it).
     """
 
+    def __init__(self, divisions: Divisions | None = None) -> None:
+        self.divisions = divisions
+
     def __call__(self, doc: Any) -> Any:
         from kg.nlp import MENTIONS, doc_text, set_spans
 
@@ -136,7 +142,7 @@ class DocumentResolver:
             Mention("", s.start_char, s.end_char, text[s.start_char : s.end_char], s.label_, s._.rule or "", s._.canonical)
             for s in doc.spans[MENTIONS]
         ]
-        entities, mentions, keys = resolve_mentions(text, mentions, source)
+        entities, mentions, keys = resolve_mentions(text, mentions, source, divisions=self.divisions)
         doc = set_spans(doc, MENTIONS, [(m.start, m.end, m.type, m.rule, m.canonical) for m in mentions])
         key_at = {(m.start, m.end): k for m, k in zip(mentions, keys, strict=True)}
         type_of = {e.key: e.type for e in entities}
@@ -152,7 +158,7 @@ class DocumentResolver:
 
 
 def resolve_mentions(
-    text: str, mentions: Sequence[Mention], source: str | None = None
+    text: str, mentions: Sequence[Mention], source: str | None = None, *, divisions: Divisions | None = None
 ) -> tuple[list[Entity], list[Mention], list[str]]:
     """Group the mentions of one text into entities.
 
@@ -181,6 +187,11 @@ def resolve_mentions(
         types.setdefault(name_key(alias), types.get(name_key(name), "Organization"))
         if not any(m.start == s and m.end == e for m in mentions):
             extra.append(Mention("", s, e, text[s:e], types[name_key(name)], "alias:declared"))
+
+    # bodies named by level only (省科技厅) are the body of that level the text names (湖北省科学技术厅)
+    if divisions is not None:
+        for short, full in _body_aliases(mentions, divisions):
+            groups.union(_mkey(short), _mkey(full))
 
     # short forms: without place prefix, or without a middle part
     known = {name_key(m.text) for m in mentions if m.canonical}
@@ -241,6 +252,32 @@ def resolve_mentions(
     entities.sort(key=lambda e: (min((s for _, s, _ in e.mentions), default=0), e.key))
     mkeys = [key_of_root[groups.find(_mkey(m.text))] for m in mentions]
     return entities, mentions, mkeys
+
+
+def _body_aliases(mentions: Sequence[Mention], divisions: Divisions) -> list[tuple[str, str]]:
+    """Pairs of names of one government body: 省科技厅 ↔ 湖北省科学技术厅 (the only province body
+    of that name in the text), 陕西省科技厅 ↔ 陕西省科学技术厅."""
+    full: dict[tuple[str | None, str], dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    bare: dict[tuple[str | None, str], list[str]] = defaultdict(list)
+    for m in mentions:
+        if base_type(m.type) != "Agency":
+            continue
+        parsed = divisions.parse_body(m.text)
+        if parsed is None:
+            continue
+        place, level, body = parsed
+        if place is None:
+            bare[(level, body)].append(m.text)
+        else:
+            full[(level, body)][place].append(m.text)
+    pairs = []
+    for key, places in full.items():
+        for names in places.values():
+            pairs.extend((n, names[0]) for n in names[1:])
+        if len(places) == 1:
+            target = next(iter(places.values()))[0]
+            pairs.extend((n, target) for n in bare.get(key, []))
+    return pairs
 
 
 def _mkey(name: str) -> str:

@@ -143,6 +143,7 @@ class Vocabulary:
     figures: Figures
     agency_bodies: dict[str, str]  # body name → type (Agency unless said)
     agency_joint: tuple[str, ...]
+    agency_synonyms: dict[str, str]  # short body name → full body name
     agency_levels: tuple[str, ...]
     bank_prefixes: tuple[str, ...]
     bank_branches: tuple[str, ...]
@@ -268,6 +269,12 @@ def _load(directory: Path) -> Vocabulary:
         figures=figures,
         agency_bodies=bodies,
         agency_joint=words(g(agencies, "bodies.joint", "agencies.toml")),
+        agency_synonyms={
+            short: full
+            for full, shorts in _pairs(g(agencies, "bodies.synonyms", "agencies.toml")).items()
+            for short in shorts.split("|")
+            if short != full
+        },
         agency_levels=words(g(agencies, "levels.words", "agencies.toml")),
         bank_prefixes=words(g(agencies, "central_bank.prefixes", "agencies.toml")),
         bank_branches=words(g(agencies, "central_bank.branches", "agencies.toml")),
