@@ -156,6 +156,10 @@ _CLASS_COUNT = re.compile(r"[\s*]*(?:超过|超|近|约|逾|达)?[\s*]*[0-9]+[\s
 _FACILITY = re.compile(r"孵化器|众创空间|科技园|基地|平台|服务中心|园区|载体|联盟|协会")
 _COUNTING_VERB = re.compile(r"(?:集聚|吸引|孵化|服务|支持|惠及|培育|覆盖|引进|带动|汇聚|涉及|帮助|推动|助力)\s*$")
 _UNIT_BEFORE = re.compile(r"[0-9][\s*]*(?:余|多)?\s*[家个户名所项]\s*$")
+#: A program followed by these is a line of business of the organisation before it.
+_BUSINESS = re.compile(r"\s*[“”]?\s*(?:业务|贷款余额|贷款)")
+#: A program after these is the means of what an organisation achieved (汉口银行通过…开展投贷联动).
+_OBJECT_VERB = re.compile(r"(?:通过|利用|依托|运用|借助)[^，。；]*$")
 #: A regulation is applied, not measured: its figures belong to what it governs.
 _REGULATION = re.compile(r"(?:办法|细则|意见|方案|规定|条例|通知|措施|指南|规范|规则|决定)(?:[（(][^）)]*[）)])?》?$")
 _COUNTED_NOUN = re.compile(r"[\s“”]*(?:项目|产品|活动|服务|课题|工程)")
@@ -285,7 +289,8 @@ class ObservationRules:
             ):
                 i = k - 1
                 continue
-            return head
+            owner = self._owner(text, sent, ms, head)
+            return owner or head
         # 2b. nothing named in this part of the sentence: the entity that opens the sentence
         if part_start > sent.start:
             opening = [m for m in ms if m.end <= part_start]
@@ -323,6 +328,22 @@ class ObservationRules:
                 return m
         # 7. what the paragraph or section is about
         return state.local
+
+    def _owner(self, text: str, sent: Sentence, ms: Sequence[Ref], m: Ref) -> Ref | None:
+        """The organisation whose business a program is: 北京银行投贷联动业务余额 254 笔,
+        汉口银行通过…开展投贷联动，累计为 136 家企业…"""
+        if m.type != "Program":
+            return None
+        orgs = [o for o in ms if o.type == "Organization" and o.end <= m.start]
+        if not orgs:
+            return None
+        org = orgs[-1]
+        gap = text[org.end : m.start]
+        if _BUSINESS.match(text, m.end) and re.fullmatch(r"[\s（(][^）)]*[）)]\s*|\s*", gap):
+            return org  # 北京银行（601169）投贷联动业务
+        if self.openers.opens(text, sent.start, orgs[0]) and _OBJECT_VERB.search(text[orgs[0].end : m.start]):
+            return orgs[0]  # 汉口银行通过与风投机构开展投贷联动
+        return None
 
     # ------------------------------------------------------------------ measure
 
