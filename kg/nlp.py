@@ -124,10 +124,14 @@ def _register() -> None:
         default_config={"vocab": None, "bodies": True},
     )
     def make_resolver(nlp: Language, name: str, vocab: str | None, bodies: bool) -> Any:
+        from kg._names import NameGrammar
         from kg.divisions import load_divisions
         from kg.resolve import DocumentResolver
+        from kg.vocab import load_vocabulary
 
-        return DocumentResolver(load_divisions(vocab) if bodies else None)
+        divisions = load_divisions(vocab)
+        places = frozenset(n for e in divisions.entries for n in (e.label, *e.aliases))
+        return DocumentResolver(divisions if bodies else None, NameGrammar(load_vocabulary(vocab), places))
 
     @Language.factory(
         "stikg_discourse_v1",

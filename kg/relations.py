@@ -129,7 +129,7 @@ class RelationRules:
         spans = list(doc.spans[MENTIONS])
         titles = [s for s in spans if s.label_ == "PolicyDocument" and s._.rule == "pattern:title"]
         sentences = [st.sent for st in doc._.discourse]
-        out = []
+        out: list[tuple[str, str, str, Sentence]] = []
         for t in titles:
             about = text.find("关于", t.start_char, t.end_char)
             if about < 0:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from kg.model import Entity, Mention, base_type
 
 if TYPE_CHECKING:
+    from kg._names import NameGrammar
     from kg.divisions import Divisions
 
 __all__ = [
@@ -130,8 +131,9 @@ class DocumentResolver:
     the analysed text is a normalised view of it).
     """
 
-    def __init__(self, divisions: Divisions | None = None) -> None:
+    def __init__(self, divisions: Divisions | None = None, grammar: NameGrammar | None = None) -> None:
         self.divisions = divisions
+        self.grammar = grammar
 
     def __call__(self, doc: Any) -> Any:
         from kg.nlp import MENTIONS, doc_text, set_spans
@@ -142,7 +144,7 @@ class DocumentResolver:
             Mention("", s.start_char, s.end_char, text[s.start_char : s.end_char], s.label_, s._.rule or "", s._.canonical)
             for s in doc.spans[MENTIONS]
         ]
-        entities, mentions, keys = resolve_mentions(text, mentions, source, divisions=self.divisions)
+        entities, mentions, keys = resolve_mentions(text, mentions, source, divisions=self.divisions, grammar=self.grammar)
         doc = set_spans(doc, MENTIONS, [(m.start, m.end, m.type, m.rule, m.canonical) for m in mentions])
         key_at = {(m.start, m.end): k for m, k in zip(mentions, keys, strict=True)}
         type_of = {e.key: e.type for e in entities}
@@ -158,7 +160,12 @@ class DocumentResolver:
 
 
 def resolve_mentions(
-    text: str, mentions: Sequence[Mention], source: str | None = None, *, divisions: Divisions | None = None
+    text: str,
+    mentions: Sequence[Mention],
+    source: str | None = None,
+    *,
+    divisions: Divisions | None = None,
+    grammar: NameGrammar | None = None,
 ) -> tuple[list[Entity], list[Mention], list[str]]:
     """Group the mentions of one text into entities.
 
@@ -229,6 +236,22 @@ def resolve_mentions(
                     taken[s:e] = b"\x01" * (e - s)
                     groups.union(name_key(tail), name_key(m.text))
                 break
+    # occurrences of a name's specific head without its descriptive tail: 秦创原 (创新驱动平台)
+    if grammar is not None:
+        known_names = {name_key(m.text) for m in mentions}
+        for m in list(mentions):
+            if m.rule.startswith(("alias", "nested")) or base_type(m.type) not in ("Platform", "Program", "Event"):
+                continue
+            head = _specific_head(m.text, grammar)
+            if head is None or name_key(head) in known_names:
+                continue
+            for hit in re.finditer(re.escape(head), text):
+                s, e = hit.start(), hit.end()
+                if any(taken[s:e]) or (s > 0 and _cjk_or_word(text[s - 1]) and text[s - 1] not in "的在与和及由向对为将把从是"):
+                    continue  # inside another name or word
+                extra.append(Mention("", s, e, text[s:e], m.type, "alias:head"))
+                taken[s:e] = b"\x01" * (e - s)
+                groups.union(name_key(head), name_key(m.text))
     mentions = sorted(mentions + extra, key=lambda m: (m.start, m.end))
 
     members: dict[str, list[Mention]] = defaultdict(list)
@@ -270,7 +293,7 @@ def _body_aliases(mentions: Sequence[Mention], divisions: Divisions) -> list[tup
             bare[(level, body)].append(m.text)
         else:
             full[(level, body)][place].append(m.text)
-    pairs = []
+    pairs: list[tuple[str, str]] = []
     for key, places in full.items():
         for names in places.values():
             pairs.extend((n, names[0]) for n in names[1:])
@@ -278,6 +301,32 @@ def _body_aliases(mentions: Sequence[Mention], divisions: Divisions) -> list[tup
             target = next(iter(places.values()))[0]
             pairs.extend((n, target) for n in bare.get(key, []))
     return pairs
+
+
+def _specific_head(name: str, grammar: NameGrammar) -> str | None:
+    """The specific part of a name whose rest only describes it: 秦创原创新驱动平台 → 秦创原.
+
+    The head must be at least three characters, not descriptive itself and not a place.
+    """
+    words = grammar.vocab.generic | grammar.vocab.name_verbs
+    for k in range(3, len(name) - 1):
+        head, tail = name[:k], name[k:]
+        if _made_of(tail, words) and not _made_of(head, words) and not grammar.is_place(head) and not grammar.has_place(head):
+            if re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9]+", head) and not re.fullmatch(r"[0-9]+", head):
+                return head
+    return None
+
+
+def _made_of(text: str, words: frozenset[str]) -> bool:
+    """Is ``text`` a sequence of ``words``?"""
+    ok = [True] + [False] * len(text)
+    for i in range(1, len(text) + 1):
+        ok[i] = any(ok[j] and text[j:i] in words for j in range(max(0, i - 6), i))
+    return ok[-1]
+
+
+def _cjk_or_word(ch: str) -> bool:
+    return bool(re.match(r"[\u4e00-\u9fffA-Za-z0-9]", ch))
 
 
 def _mkey(name: str) -> str:
