@@ -1,7 +1,8 @@
 """Content-hash cache of per-document extractions, so a rebuild re-extracts only what changed.
 
 An entry is keyed by the sha256 of the document's bytes, its path (the document id and
-evidence refer to it) and :func:`code_version` (the extraction code, the lexicon and the
+evidence refer to it), the digest of the pipeline config and the data files it names
+(``kg.nlp.pipeline_digest``) and :func:`code_version` (the extraction code, the lexicon and the
 ontology, and the versions of spaCy and jieba). Entries are written atomically; an entry
 that cannot be read (truncated, corrupt, from another version) counts as a miss and is
 rewritten by the next build.
@@ -61,12 +62,13 @@ def code_version() -> str:
 class ExtractionCache:
     """A directory of pickled :class:`~kg.model.Extraction` objects, one file per key."""
 
-    def __init__(self, directory: str | os.PathLike[str]) -> None:
+    def __init__(self, directory: str | os.PathLike[str], pipeline: str = "") -> None:
         self.directory = Path(directory)
+        self.pipeline = pipeline  # kg.nlp.pipeline_digest of the config the build extracts with
 
     def key(self, path: str | os.PathLike[str], data: bytes) -> str:
         """The cache key of the document at ``path`` whose bytes are ``data``."""
-        h = hashlib.sha256(code_version().encode("ascii"))
+        h = hashlib.sha256(code_version().encode("ascii") + b"\0" + self.pipeline.encode("ascii"))
         h.update(b"\0" + str(path).encode("utf-8", "surrogateescape") + b"\0")
         h.update(hashlib.sha256(data).digest())
         return h.hexdigest()

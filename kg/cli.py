@@ -76,6 +76,15 @@ def graph_option(func: Callable[..., Any]) -> Callable[..., Any]:
     )(func)
 
 
+def config_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--config FILE``: the extraction pipeline's spaCy config (default: kg/pipeline.cfg)."""
+    return click.option(
+        "--config", "config", default=None, type=click.Path(dir_okay=False),
+        help="Extraction pipeline config (spaCy .cfg; default: the shipped kg/pipeline.cfg). "
+             "Swap a component or point paths.lexicon / paths.vocab at your own data.",
+    )(func)
+
+
 def echo_json(data: Any) -> None:
     """Print JSON for scripts: UTF-8, not ASCII-escaped, stable key order."""
     click.echo(json.dumps(data, ensure_ascii=False, sort_keys=True))
@@ -109,10 +118,11 @@ def cli() -> None:
 @click.option("--cache", "cache_dir", default=".kgcache", show_default=True, type=click.Path(file_okay=False),
               help="Directory of cached per-document extractions; unchanged documents are not re-extracted.")
 @click.option("--no-cache", is_flag=True, help="Extract every document again; neither read nor write the cache.")
+@config_option
 @format_option("text", "json")
 @handle_errors
 def build(paths: tuple[str, ...], out_dir: str, strict: bool, no_validate: bool, workers: int,
-          cache_dir: str, no_cache: bool, fmt: str) -> None:
+          cache_dir: str, no_cache: bool, config: str | None, fmt: str) -> None:
     """Build the graph from documents (default: seeds/) into --out (default: build/).
 
     \b
@@ -144,7 +154,7 @@ def build(paths: tuple[str, ...], out_dir: str, strict: bool, no_validate: bool,
             bar.update(task, advance=1, description=path.rsplit("/", 1)[-1])
 
         result = run_build(paths, out_dir, strict=strict, validate=not no_validate, progress=step,
-                           workers=workers, cache=None if no_cache else cache_dir)
+                           workers=workers, cache=None if no_cache else cache_dir, config=config)
     summary = result.summary()
     summary["cache"] = {"hits": result.cache_hits, "misses": result.cache_misses}
     summary["out"] = str(result.out_dir)
@@ -192,9 +202,10 @@ def _print_summary(summary: dict[str, Any]) -> None:
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path())
+@config_option
 @format_option("json", "ttl", help="json: the SPEC extraction JSON, one line per document; ttl: the same as Turtle.")
 @handle_errors
-def extract(files: tuple[str, ...], fmt: str) -> None:
+def extract(files: tuple[str, ...], config: str | None, fmt: str) -> None:
     """Extract entities, relations and observations from FILES (no cross-document resolution).
 
     \b
@@ -205,10 +216,12 @@ def extract(files: tuple[str, ...], fmt: str) -> None:
       kg extract seeds/*.txt --format json > pred.jsonl
     """
     from kg.documents import iter_paths, read_document
-    from kg.pipeline import extract_document
+    from kg.nlp import get_nlp
+    from kg.pipeline import _read_config, extract_document
 
+    nlp = get_nlp(_read_config(config))
     docs = [read_document(p) for p in iter_paths(files)]
-    extractions = [extract_document(d) for d in docs]
+    extractions = [extract_document(d, nlp=nlp) for d in docs]
     if fmt == "json":
         for x in extractions:
             click.echo(json.dumps(x.to_json(), ensure_ascii=False, sort_keys=True))

@@ -43,6 +43,9 @@ class PlaceEntry:
     level: str  # province / city / district / region
 
 
+#: Characters after which a bare level word (省, 市) can open a body's name: 会同省财政厅.
+_FUNCTION_CHARS = "的与和及同由向对在将把被从于为是、暨并"
+
 #: The level a bare level word names.
 _LEVEL_OF = {"省": "province", "自治区": "province", "市": "city", "州": "city", "区": "district", "县": "district"}
 
@@ -160,9 +163,9 @@ class Divisions:
         for lvl in sorted(self.vocab.agency_levels, key=len, reverse=True):
             s = end - len(lvl)
             if s >= 0 and text[s:end] == lvl:
-                prev = text[s - 1 : end] if s > 0 else ""
-                if prev and prev in word_tags():
-                    return None  # 社区, 地区, 城市: the level word ends an ordinary word
+                before = text[s - 1] if s > 0 else ""
+                if before and before not in _FUNCTION_CHARS and (before + lvl) in word_tags():
+                    return None  # 社区, 城市, 地区: the level word ends an ordinary word
                 return s
         return None
 

@@ -331,8 +331,8 @@ class NamePatterns:
         for m in self._fields.finditer(text):
             for k in (3, 2):
                 name = m.group(1)[:k]
-                rest = text[m.start(1) + k : m.start(1) + k + 1]
-                if plausible(name) and (not rest or not re.match(rf"[{CJK}]", rest)):
+                rest = text[m.start(1) + k : m.start(1) + k + 4]
+                if plausible(name) and (not re.match(rf"[{CJK}]", rest[:1]) or _ends_name(rest, self._verbs_after, self._title_after)):
                     yield Cand(m.start(1), m.start(1) + k, "Person", "pattern:person-field")
                     break
         for name in addressees:

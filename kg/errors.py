@@ -15,6 +15,7 @@ __all__ = [
     "QueryError",
     "OutputError",
     "ServerError",
+    "ConfigError",
 ]
 
 
@@ -61,3 +62,7 @@ class OutputError(KgError, OSError):
 
 class ServerError(KgError, RuntimeError):
     """The SPARQL server cannot start, or a remote store cannot be reached or refuses data."""
+
+
+class ConfigError(InputError):
+    """A pipeline config (or a data file it names) that cannot make a pipeline."""

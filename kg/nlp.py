@@ -35,6 +35,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kg.errors import ConfigError, KgError
+
 if TYPE_CHECKING:
     from spacy.language import Language
 
@@ -237,7 +239,13 @@ def build_nlp(config: Any = None, *, lexicon_path: str | None = None) -> Languag
     cfg = config if config is not None else load_config()
     if lexicon_path is not None:
         cfg = load_config(overrides={"paths.lexicon": lexicon_path}) if config is None else cfg
-    return load_model_from_config(cfg, auto_fill=True, validate=True)
+    try:
+        return load_model_from_config(cfg, auto_fill=True, validate=True)
+    except (ValueError, KeyError, TypeError, OSError) as exc:
+        if isinstance(exc, KgError):
+            raise
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ConfigError(f"the pipeline config cannot build a pipeline ({first}); start from kg/pipeline.cfg") from None
 
 
 def get_nlp(config: Any = None) -> Language:

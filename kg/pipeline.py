@@ -84,11 +84,11 @@ def _to_model(doc: Document, sdoc: Any, offset: int) -> tuple[list[Entity], list
 
     entities = [
         replace(e, mentions=[(doc.id, *doc.to_original(s + offset, t + offset)) for _, s, t in e.mentions])
-        for e in sdoc._.entities
+        for e in sdoc._.entities or []
     ]
     by_name = rules()
     relations = []
-    for head, name, tail, sent in sdoc._.relations:
+    for head, name, tail, sent in sdoc._.relations or []:
         r = by_name[name]
         ev = doc.evidence(sent.start + offset, sent.end + offset)
         relations.append(Relation(head, r.relation, tail, ev, r.name, r.confidence))
@@ -97,7 +97,7 @@ def _to_model(doc: Document, sdoc: Any, offset: int) -> tuple[list[Entity], list
             subject=subj, measure=measure, value=value, unit=unit, year=year,
             evidence=doc.evidence(sent.start + offset, sent.end + offset), rule="number-unit", qualifier=qual,
         )
-        for subj, measure, value, unit, year, qual, sent in sdoc._.observations
+        for subj, measure, value, unit, year, qual, sent in sdoc._.observations or []
     ]
     return entities, relations, observations
 
@@ -203,22 +203,26 @@ def build_corpus(
     nlp: Any = None,
     workers: int = 1,
     cache: str | os.PathLike[str] | None = None,
+    config: str | os.PathLike[str] | None = None,
 ) -> BuildResult:
     """Read and extract every document under ``paths`` and resolve entities across them.
 
     A document that cannot be read is reported in ``failures`` and skipped;
     with ``strict=True`` it raises instead. ``workers`` > 1 extracts in that many
-    processes (each loads spaCy and jieba once); results are merged in input order,
-    so the output is the same as with one worker. With ``cache`` (a directory, e.g.
-    ``.kgcache``) a document whose bytes, path and extraction code are unchanged is
-    taken from the cache instead of being extracted again.
+    processes, each building the pipeline once from the same ``config`` (a spaCy config
+    file; default ``kg/pipeline.cfg``); results are merged in input order, so the output
+    is the same as with one worker. With ``cache`` (a directory, e.g. ``.kgcache``) a
+    document whose bytes and path are unchanged is taken from the cache, which is keyed by
+    the extraction code and by the config and every data file it names.
     """
     from kg.documents import iter_paths
+    from kg.nlp import pipeline_digest
 
     if workers < 1:
         raise InputError(f"--workers {workers}: give a number of processes of at least 1")
+    cfg = _read_config(config)
     files = iter_paths([Path(p) for p in paths])
-    store = _open_cache(cache)
+    store = _open_cache(cache, pipeline_digest(cfg) if cache is not None else "")
     slots: list[Extraction | DocumentFailure | None] = [None] * len(files)
     keys: dict[int, str] = {}
     todo: list[int] = []
@@ -236,7 +240,7 @@ def build_corpus(
         else:
             todo.append(i)
     hits = len(files) - len(todo)
-    done = iter(_extract_all([str(files[i]) for i in todo], workers=workers, nlp=nlp))
+    done = iter(_extract_all([str(files[i]) for i in todo], workers=workers, nlp=nlp, config=cfg))
     for i, path in enumerate(files):
         if slots[i] is None:
             outcome = next(done)
@@ -261,12 +265,26 @@ def build_corpus(
     )
 
 
-def _open_cache(cache: str | os.PathLike[str] | None) -> Any:
+def _read_config(config: str | os.PathLike[str] | None) -> Any:
+    """The pipeline config at ``config`` (default: the shipped one); a bad file is an InputError."""
+    from kg.nlp import load_config
+
+    if config is None:
+        return load_config()
+    try:
+        return load_config(Path(config))
+    except OSError as exc:
+        raise InputError(f"--config {config}: cannot be read ({exc.strerror or exc}); give a pipeline config file") from None
+    except Exception as exc:  # noqa: BLE001 - thinc raises several kinds for a malformed file
+        raise InputError(f"--config {config}: not a pipeline config ({exc}); start from kg/pipeline.cfg") from None
+
+
+def _open_cache(cache: str | os.PathLike[str] | None, digest: str) -> Any:
     if cache is None:
         return None
     from kg.cache import ExtractionCache
 
-    return ExtractionCache(cache)
+    return ExtractionCache(cache, digest)
 
 
 def _extract_one(path: str, nlp: Any = None) -> Extraction | DocumentFailure:
@@ -281,25 +299,45 @@ def _extract_one(path: str, nlp: Any = None) -> Extraction | DocumentFailure:
         return DocumentFailure(path, f"{path}: extraction failed ({type(exc).__name__}: {exc}); please report this")
 
 
-def _init_worker() -> None:
-    """Load spaCy, jieba and the lexicon once per worker process."""
+_worker_nlp: Any = None
+
+
+def _init_worker(config_text: str) -> None:
+    """Build the pipeline once per worker process, from the build's own config."""
+    from thinc.api import Config
+
     from kg.nlp import get_nlp
 
-    get_nlp()
+    global _worker_nlp
+    _worker_nlp = get_nlp(Config().from_str(config_text, interpolate=False))
 
 
-def _extract_all(paths: list[str], *, workers: int, nlp: Any) -> Iterable[Extraction | DocumentFailure]:
+def _extract_in_worker(path: str) -> Extraction | DocumentFailure:
+    return _extract_one(path, _worker_nlp)
+
+
+def _extract_all(paths: list[str], *, workers: int, nlp: Any, config: Any) -> Iterable[Extraction | DocumentFailure]:
     """Extract ``paths`` in input order, in ``workers`` processes when there is more than one document."""
     if workers == 1 or len(paths) < 2:
+        from kg.nlp import get_nlp
+
+        nlp = nlp or get_nlp(config)
         for path in paths:
             yield _extract_one(path, nlp)
         return
     from concurrent.futures import ProcessPoolExecutor
 
     n = min(workers, len(paths))
-    pool = ProcessPoolExecutor(max_workers=n, initializer=_init_worker)
+    pool = ProcessPoolExecutor(max_workers=n, initializer=_init_worker, initargs=(config.to_str(),))
+    from concurrent.futures.process import BrokenProcessPool
+
     try:
-        yield from pool.map(_extract_one, paths, chunksize=max(1, min(16, len(paths) // (n * 4))))
+        yield from pool.map(_extract_in_worker, paths, chunksize=max(1, min(16, len(paths) // (n * 4))))
+    except BrokenProcessPool:
+        from kg.nlp import build_nlp
+
+        build_nlp(config)  # raises the config's own error when that is what broke the workers
+        raise InputError("the extraction worker processes stopped; try --workers 1") from None
     finally:  # a --strict failure or Ctrl-C stops the build without waiting for the queued documents
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -335,19 +373,20 @@ def build(
     progress: Callable[[str], None] | None = None,
     workers: int = 1,
     cache: str | os.PathLike[str] | None = None,
+    config: str | os.PathLike[str] | None = None,
 ) -> BuildResult:
     """Build the graph from ``paths`` and write :data:`OUTPUT_FILES` into ``out_dir``.
 
     Files are written to a temporary directory first and moved into place only
     when all of them are complete, so a failed build leaves no half-written output.
-    ``workers`` and ``cache`` are as in :func:`build_corpus`.
+    ``workers``, ``cache`` and ``config`` are as in :func:`build_corpus`.
     """
     from kg.graph import ontology_quads, to_index, to_quads, to_rdf, write_nquads
     from kg.validate import ONTOLOGY_PATH
 
     out = Path(out_dir)
     _check_writable(out)
-    result = build_corpus(paths, strict=strict, progress=progress, workers=workers, cache=cache)
+    result = build_corpus(paths, strict=strict, progress=progress, workers=workers, cache=cache, config=config)
     quads = to_quads(result.corpus)
     graph = to_rdf(quads)
     if validate:

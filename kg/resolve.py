@@ -21,6 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from kg._names import pieces
 from kg.model import Entity, Mention, base_type
 
 if TYPE_CHECKING:
@@ -312,8 +313,11 @@ def _specific_head(name: str, grammar: NameGrammar) -> str | None:
     for k in range(3, len(name) - 1):
         head, tail = name[:k], name[k:]
         if _made_of(tail, words) and not _made_of(head, words) and not grammar.is_place(head) and not grammar.has_place(head):
-            if re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9]+", head) and not re.fullmatch(r"[0-9]+", head):
-                return head
+            if not re.fullmatch(r"[\u4e00-\u9fffA-Za-z0-9]+", head) or re.fullmatch(r"[0-9]+", head):
+                return None
+            if re.fullmatch(r"[\u4e00-\u9fff]+", head) and all(len(p) > 1 for p in pieces(head)):
+                return None  # 集成电路 (平台), 智能制造 (平台): ordinary words of the dictionary are no name
+            return head
     return None
 
 

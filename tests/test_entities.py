@@ -71,3 +71,72 @@ def test_generic_phrases_are_not_names(nlp, text: str) -> None:
 def test_governing_verb_is_not_part_of_the_name(nlp) -> None:
     ents = _entities(nlp, "健全青藤科研成果数据库。")
     assert "青藤科研成果数据库" in ents and "健全青藤科研成果数据库" not in ents
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("省科技厅副厅长兰壮丽表示，要加快成果转化。", "兰壮丽"),
+        ("签发人:姜建春", "姜建春"),
+        ("王军副局长出席会议。", "王军"),
+        ("中国证券报记者陈新民报道。", "陈新民"),
+    ],
+    ids=["title-before-and-speech", "header-field", "title-after", "byline"],
+)
+def test_persons_by_surname_and_context(nlp, text: str, name: str) -> None:
+    assert _entities(nlp, text).get(name) == "Person"
+
+
+@pytest.mark.parametrize(
+    "text", ["赵委员提出的建议收悉。", "王主任指出，企业是主体。", "刘鹤副总理强调。"], ids=["surname-and-title", "title-only", "deputy"]
+)
+def test_a_surname_with_a_title_is_not_a_name(nlp, text: str) -> None:
+    names = {k for k, v in _entities(nlp, text).items() if v == "Person"}
+    assert not any(n.endswith(("委员", "主任", "副")) or n in ("赵", "王") for n in names)
+    if "刘鹤" in text:
+        assert names == {"刘鹤"}
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("会同陕西省科学技术厅开展评价。", "陕西省科学技术厅"),
+        ("由徐州市科技局组织。", "徐州市科技局"),
+        ("人民银行广州分行开展专项行动。", "人民银行广州分行"),
+        ("江苏大学、江南大学参加比赛。", "江苏大学"),
+    ],
+    ids=["province-body", "city-body", "central-bank-branch", "place-and-institution"],
+)
+def test_bodies_and_institutions_of_any_province(nlp, text: str, name: str) -> None:
+    assert name in _entities(nlp, text)
+
+
+def test_a_body_named_by_level_is_the_body_of_that_level_in_the_text(nlp) -> None:
+    x = extract_document(read_text_document("湖北省科学技术厅印发通知。省科技厅将组织评审。", id="t", path="t.txt"), nlp=nlp)
+    agencies = [e for e in x.entities if e.type == "Agency"]
+    assert [(e.label, e.aliases) for e in agencies] == [("湖北省科学技术厅", ["省科技厅"])]
+
+
+def test_traditional_script_is_read_and_labels_stay_as_written(nlp) -> None:
+    ents = _entities(nlp, "嘉興科技創新券可在上海使用，由浙江省科技廳負責。")
+    assert ents.get("嘉興科技創新券") == "Voucher"
+    assert ents.get("浙江省科技廳") == "Agency"
+
+
+def test_ascii_punctuation_reads_like_chinese_punctuation(nlp) -> None:
+    a = _entities(nlp, "银杏银行推出“银杏贷”,面向科技型中小企业,累计发放5亿元。")
+    b = _entities(nlp, "银杏银行推出“银杏贷”，面向科技型中小企业，累计发放5亿元。")
+    assert a == b and a.get("银杏贷") == "LoanProduct"
+
+
+def test_a_specific_head_used_alone_is_the_same_thing(nlp) -> None:
+    x = extract_document(read_text_document("建设青藤湾创新驱动平台。截至年底，青藤湾新增孵化器 10 个。", id="t", path="t.txt"), nlp=nlp)
+    ent = next(e for e in x.entities if e.label == "青藤湾创新驱动平台")
+    assert "青藤湾" in ent.aliases and x.observations[0].subject == ent.key
+
+
+def test_agencies_named_in_a_title_are_entities_and_its_issuers(nlp) -> None:
+    x = extract_document(read_text_document("根据《科技部财政部关于印发<某某办法>的通知》开展工作。", id="t", path="t.txt"), nlp=nlp)
+    names = {e.key: e.label for e in x.entities}
+    assert {"科技部", "财政部"} <= {e.label for e in x.entities if e.type == "Agency"}
+    assert {names[r.tail] for r in x.relations if r.relation == "issuedBy"} == {"科技部", "财政部"}

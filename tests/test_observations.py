@@ -238,3 +238,50 @@ def test_evidence_is_the_document_text_at_its_offsets(nlp, quotes) -> None:
     assert x.observations
     for o in x.observations:
         assert quotes(x.doc, o.evidence.start, o.evidence.end, o.evidence.text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit", "qualifier"),
+    [
+        ("“银杏贷”累计发放五千万元。", 5000.0, "万元", None),
+        ("“银杏贷”服务企业四家。", 4.0, "家", None),
+        ("“银杏贷”支持项目两千余项。", 2000.0, "项", "余"),
+        ("“银杏贷”单户贷款额度最高不超过1000万元。", 1000.0, "万元", "最高不超过"),
+        ("“银杏贷”利率低0.6个百分点。", 0.6, "个百分点", None),
+        ("“银杏贷”惠及企业 1.2 万人次。", 1.2, "万人次", None),
+        ("“银杏贷”授信 3 亿元以上。", 3.0, "亿元", "以上"),
+    ],
+    ids=["cn-numeral-with-multiplier", "cn-count", "cn-approx", "upper-bound", "points", "compound-unit", "lower-bound-after"],
+)
+def test_figures_read_right(nlp, text: str, value: float, unit: str, qualifier: str | None) -> None:
+    x = extract_text(text, nlp=nlp)
+    assert [(o.value, o.unit, o.qualifier) for o in x.observations] == [(value, unit, qualifier)]
+
+
+def test_the_measure_is_the_whole_noun_phrase(nlp) -> None:
+    x = extract_text("“银杏贷”单户贷款额度最高不超过1000万元。", nlp=nlp)
+    assert x.observations[0].measure == "单户贷款额度"
+
+
+def test_units_are_as_written_in_traditional_script(nlp) -> None:
+    x = extract_text("嘉興科技創新券使用金額52.9萬元。", nlp=nlp)
+    assert [(o.value, o.unit) for o in x.observations] == [(52.9, "萬元")]
+
+
+@pytest.mark.parametrize(
+    ("text", "year"),
+    [
+        ("2024-03-01\n\n去年，“银杏贷”授信 8 亿元。", 2023),
+        ("2024-03-01\n\n今年“银杏贷”授信 8 亿元。", 2024),
+        ("2018年，“银杏贷”余额较2016年末增长78%。", 2018),
+        ("2016年初至今年6月末，“银杏贷”累计发放贷款13.64亿元。\n发布时间:2017-09-12", 2017),
+    ],
+    ids=["last-year", "this-year", "comparison-base", "until-this-year"],
+)
+def test_years_relative_to_the_document(nlp, text: str, year: int) -> None:
+    assert [o.year for o in extract_text(text, nlp=nlp).observations] == [year]
+
+
+def test_an_agency_is_not_what_a_figure_measures(nlp) -> None:
+    x = extract_text("近年来，银杏市科学技术局累计组织申报项目 98 项。", nlp=nlp)
+    assert x.observations == []

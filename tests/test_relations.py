@@ -104,3 +104,21 @@ def test_a_list_of_targets_shares_the_edge(nlp, quotes) -> None:
 def test_an_agency_and_the_one_it_works_with_both_run_what_they_launch(nlp, quotes):
     edges = _edges(nlp, "杭州市科学技术局联合杭州市财政局推出“钱江创新贷”。", quotes)
     assert {("钱江创新贷", "administeredBy", "杭州市科学技术局"), ("钱江创新贷", "administeredBy", "杭州市财政局")} <= edges
+
+
+@pytest.mark.parametrize(
+    ("text", "edges"),
+    [
+        ("“苏科贷”由江苏省科学技术厅主管。", {("苏科贷", "administeredBy", "江苏省科学技术厅")}),
+        ("银杏银行的“银杏贷”、松柏银行的“松柏贷”各具特色。",
+         {("银杏贷", "administeredBy", "银杏银行"), ("松柏贷", "administeredBy", "松柏银行")}),
+        ("第五届银杏创新挑战赛由科技部指导，江苏省科技厅、扬州市政府共同承办。",
+         {("银杏创新挑战赛", "administeredBy", "科技部"), ("银杏创新挑战赛", "administeredBy", "江苏省科技厅"),
+          ("银杏创新挑战赛", "administeredBy", "扬州市政府")}),
+    ],
+    ids=["passive-unknown-names", "possessive-products", "host-and-co-organisers"],
+)
+def test_plain_wordings_hold_with_names_no_lexicon_knows(nlp, text: str, edges: set) -> None:
+    x = extract_text(text, nlp=nlp)
+    names = {e.key: e.label for e in x.entities}
+    assert edges <= {(names[r.head], r.relation, names[r.tail]) for r in x.relations}
