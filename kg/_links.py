@@ -160,11 +160,13 @@ def build_links(
     only: Collection[str] = (),
     exclude: Collection[str] = (),
     hub_penalty: bool = True,
+    hub: Mapping[str, float] | None = None,
 ) -> Links:
     """The path graph of ``graph.json``'s nodes, edges and documents.
 
     ``only``/``exclude`` name relations and :data:`LAYERS`; hub penalties are computed on
-    the unfiltered graph, so filters never change the weight of a hop that remains.
+    the unfiltered graph, so filters never change the weight of a hop that remains. ``hub``
+    gives the penalties instead (a part of a graph keeps those of the whole).
     """
     by_id = {n["id"]: n for n in nodes}
     doc_nodes = {document_node(d): d for d in documents}
@@ -190,12 +192,14 @@ def build_links(
         neighbours[a].add(b)
         neighbours[b].add(a)
     cap = HUB_CAP if hub_penalty else 0.0
-    hub = {n: cap * math.tanh(math.log1p(len(neighbours[n])) / HUB_CAP) for n in by_id}
-    hub.update({d: 0.0 for d in doc_nodes})
-    links = Links(order, rank, hub, documents=doc_nodes)
+    penalty = {n: cap * math.tanh(math.log1p(len(neighbours[n])) / HUB_CAP) for n in by_id}
+    if hub is not None:
+        penalty.update({n: hub[n] for n in by_id if n in hub})
+    penalty.update({d: 0.0 for d in doc_nodes})
+    links = Links(order, rank, penalty, documents=doc_nodes)
 
     def add(a: str, b: str, kind: str, span: int, **extra: Any) -> None:
-        weight = BASE_WEIGHT[kind] + (hub[a] + hub[b]) / 2
+        weight = BASE_WEIGHT[kind] + (penalty[a] + penalty[b]) / 2
         links.pairs[(a, b)] = Link(a, b, kind, weight, span, **extra)
 
     for key in sorted(set(typed) | set(sentence) | set(paragraph), key=lambda p: (rank[p[0]], rank[p[1]])):

@@ -145,8 +145,9 @@ def build(paths: tuple[str, ...], out_dir: str, strict: bool, no_validate: bool,
         click.echo(f"skipped {f.path}: {f.message}", err=True)
     _print_summary(summary)
     if not no_cache:
+        failed = f", {len(result.failures)} failed" if result.failures else ""
         click.echo(f"cache {cache_dir}: {result.cache_hits} document(s) reused, "
-                   f"{result.cache_misses} extracted", err=True)
+                   f"{result.cache_misses - len(result.failures)} extracted{failed}", err=True)
     for v in result.violations[:20]:
         click.echo(f"SHACL: {v}", err=True)
     if result.violations:
@@ -170,10 +171,11 @@ def _print_summary(summary: dict[str, Any]) -> None:
         zh = type_label(t)[0]
         indent = "    " if t in SUBCLASS_OF else "  "
         table.add_row(f"{indent}{t} {zh}", str(n))
-    table.add_row("relations", str(summary["relations"]))
+    table.add_row("relations (distinct edges)", str(summary["relations"]))
     for r, n in summary["by_relation"].items():
         zh = RELATION_LABELS.get(r, (r, r))[0]
         table.add_row(f"  {r} {zh}", str(n))
+    table.add_row("statements (evidence sentences)", str(summary["statements"]))
     table.add_row("observations", str(summary["observations"]))
     console.print(table)
 
@@ -213,6 +215,9 @@ def extract(files: tuple[str, ...], fmt: str) -> None:
 @handle_errors
 def stats(graph_dir: str, fmt: str) -> None:
     """Counts of the built graph: entities by type, relations by name, observations.
+
+    The same counts as the `kg build` summary and the explorer's header: relations are
+    distinct edges (source, relation, target); statements the sentences stating them.
 
     \b
     Example:
@@ -526,6 +531,10 @@ def export(fmt: str, out: str | None, graph_dir: str) -> None:
 def viz(graph_dir: str, out_path: str | None, focus: str | None, hops: int, title: str | None) -> None:
     """Write the interactive HTML explorer (one self-contained file, works offline).
 
+    The page opens on the largest part of the graph joined by relations, hubs labelled;
+    the "Documents" button shows every entity and the documents that mention it; path
+    mode finds the same paths as `kg connect`.
+
     \b
     Example:
       kg viz --graph build --out build/explorer.html
@@ -536,6 +545,12 @@ def viz(graph_dir: str, out_path: str | None, focus: str | None, hops: int, titl
     from kg.explorer import DEFAULT_TITLE, read_index, write_explorer
 
     index = read_index(graph_dir)
+    if focus:
+        from kg.paths import Index, lookup
+
+        match = lookup(Index.from_dict(index), focus)
+        _notes([match])
+        focus = match.id
     out = Path(out_path) if out_path else Path(graph_dir) / "explorer.html"
     written = write_explorer(index, out, focus=focus, hops=hops, title=title or DEFAULT_TITLE)
     click.echo(f"Explorer 浏览页: {written}  (open it in a browser 用浏览器打开)")

@@ -58,7 +58,7 @@ def test_casefold_table_turns_lower_case_into_casefold():
 
 
 @pytest.mark.parametrize(
-    "module", ["kg.lexicon", "kg.graph", "kg.paths"],
+    "module", ["kg.lexicon", "kg.graph", "kg.paths", "kg.explorer"],
 )
 def test_no_module_keeps_its_own_drop_set(module):
     """The modules that used to carry their own copy now take kg.names'."""
