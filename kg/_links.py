@@ -35,7 +35,7 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from kg.model import RELATIONS
 
@@ -90,8 +90,7 @@ MAX_SCAN = 200
 _ENDS = tuple("。！？!?；;")
 
 
-@dataclass(frozen=True)
-class Link:
+class Link(NamedTuple):
     """A link between nodes ``u`` and ``v`` (``u`` ranked first) of one kind.
 
     ``edges`` are indexes into the index's ``edges`` (kind ``relation``); ``refs`` locate the
@@ -119,6 +118,8 @@ class Links:
     pairs: dict[tuple[str, str], Link] = field(default_factory=dict)
     adjacency: dict[str, list[str]] = field(default_factory=dict)
     documents: dict[str, str] = field(default_factory=dict)  # document node id → doc id
+    lightest: float = 1.0  # the smallest link weight (a lower bound for the search)
+    least: dict[str, float] = field(default_factory=dict)  # node → its lightest link
 
     def link(self, a: str, b: str) -> Link:
         """The link between ``a`` and ``b`` (either order)."""
@@ -186,7 +187,7 @@ def build_links(
         neighbours[a].add(b)
         neighbours[b].add(a)
         if edge["relation"] in relations:
-            typed[pair(a, b)].append(j)
+            typed[(a, b) if rank[a] < rank[b] else (b, a)].append(j)
     sentence, paragraph, first = _co_mentions(by_id, documents, pair)
     for a, b in sentence:
         neighbours[a].add(b)
@@ -198,17 +199,22 @@ def build_links(
     penalty.update({d: 0.0 for d in doc_nodes})
     links = Links(order, rank, penalty, documents=doc_nodes)
 
-    def add(a: str, b: str, kind: str, span: int, **extra: Any) -> None:
-        weight = BASE_WEIGHT[kind] + (penalty[a] + penalty[b]) / 2
-        links.pairs[(a, b)] = Link(a, b, kind, weight, span, **extra)
+    pairs = links.pairs  # filled in any order: every reader sorts by rank
 
-    for key in sorted(set(typed) | set(sentence) | set(paragraph), key=lambda p: (rank[p[0]], rank[p[1]])):
-        if key in typed:
-            add(*key, "relation", 2, edges=tuple(typed[key]))
-        elif key in sentence and "sentence" in layers:
-            add(*key, "sentence", 2, refs=tuple(sentence[key]))
-        elif key in paragraph and "paragraph" in layers:
-            add(*key, "paragraph", 2, refs=tuple(paragraph[key]))
+    def add(a: str, b: str, kind: str, span: int, edges: tuple[int, ...] = (),
+            refs: tuple[tuple[Any, ...], ...] = ()) -> None:
+        pairs[(a, b)] = Link(a, b, kind, BASE_WEIGHT[kind] + (penalty[a] + penalty[b]) / 2, span, edges, refs)
+
+    for key, found in typed.items():
+        add(*key, "relation", 2, edges=tuple(found))
+    if "sentence" in layers:
+        for key, refs in sentence.items():
+            if key not in pairs:
+                add(*key, "sentence", 2, refs=tuple(refs))
+    if "paragraph" in layers:
+        for key, prefs in paragraph.items():
+            if key not in pairs:
+                add(*key, "paragraph", 2, refs=tuple(prefs))
     if "document" in layers:
         named_in: dict[str, set[str]] = defaultdict(set)
         for node_id, node in by_id.items():
@@ -219,8 +225,14 @@ def build_links(
             if isinstance(issuer, str) and issuer in by_id:
                 named_in[doc_id].add(issuer)
             for node_id in sorted(named_in[doc_id]):
-                refs = ((doc_id, first[node_id][doc_id]),) if doc_id in first.get(node_id, {}) else ()
-                add(node_id, doc_node, "issued" if node_id == issuer else "mention", 1, refs=refs)
+                sample = ((doc_id, first[node_id][doc_id]),) if doc_id in first.get(node_id, {}) else ()
+                add(node_id, doc_node, "issued" if node_id == issuer else "mention", 1, refs=sample)
+    links.lightest = min((link.weight for link in pairs.values()), default=1.0)
+    least = links.least
+    for link in pairs.values():
+        for end in (link.u, link.v):
+            if link.weight < least.get(end, math.inf):
+                least[end] = link.weight
     for a, b in links.pairs:
         links.adjacency.setdefault(a, []).append(b)
         links.adjacency.setdefault(b, []).append(a)
@@ -278,27 +290,31 @@ def hop_count(links: Links, path: list[str]) -> int:
     return len(path) - 1 - inner_docs
 
 
-def _units(links: Links, start: str, limit: int, usable: Callable[[str], bool]) -> dict[str, int]:
-    """Length in link spans of the shortest walk from ``start`` to every node, up to ``limit``."""
+def _units(links: Links, start: str, limit: int, usable: Callable[[str], bool] | None) -> dict[str, int]:
+    """Length in link spans of the shortest walk from ``start`` to every node, up to ``limit``
+    (spans are 1 and 2, so a queue per length does instead of a heap)."""
+    docs, adjacency = links.documents, links.adjacency
     dist = {start: 0}
-    heap = [(0, links.rank[start], start)]
-    while heap:
-        d, _, u = heapq.heappop(heap)
-        if d > dist.get(u, limit + 1):
-            continue
-        for v in links.adjacency.get(u, ()):
-            if not usable(v):
+    queues: dict[int, list[str]] = {0: [start]}
+    d = 0
+    while d <= limit and queues:
+        for u in queues.pop(d, ()):
+            if dist[u] != d:
                 continue
-            nd = d + links.link(u, v).span
-            if nd <= limit and nd < dist.get(v, limit + 1):
-                dist[v] = nd
-                heapq.heappush(heap, (nd, links.rank[v], v))
+            near = 1 if u in docs else 2
+            for v in adjacency.get(u, ()):
+                nd = d + (1 if near == 1 or v in docs else 2)
+                if nd <= limit and nd < dist.get(v, limit + 1) and (usable is None or usable(v)):
+                    dist[v] = nd
+                    queues.setdefault(nd, []).append(v)
+        d += 1
     return dist
 
 
-def min_hops(links: Links, source: str, target: str, usable: Callable[[str], bool] = lambda n: True) -> int | None:
+def min_hops(links: Links, source: str, target: str, usable: Callable[[str], bool] | None = None) -> int | None:
     """The fewest hops (as shown) between ``source`` and ``target``, or None if unconnected."""
-    dist = _units(links, source, 10**9, lambda n: n == target or usable(n))
+    walkable = None if usable is None else (lambda n: n == target or usable(n))
+    dist = _units(links, source, 2 * len(links.order) + 2, walkable)
     if target not in dist:
         return None
     ends = links.is_document(source) + links.is_document(target)
@@ -309,12 +325,36 @@ def _dijkstra(
     links: Links, src: str, dst: str, banned_nodes: set[str], banned_pairs: set[tuple[str, str]],
     keep: set[str],
 ) -> list[str] | None:
-    """Lightest path ``src`` → ``dst`` avoiding nodes and pairs; ties go to the lower rank."""
-    rank = links.rank
+    """Lightest path ``src`` → ``dst`` avoiding nodes and pairs; ties go to the lower rank.
+
+    Once ``dst`` has a tentative distance, a node is not queued when no path through it can
+    reach ``dst`` lighter (every link weighs at least ``links.lightest``); heap order depends
+    on keys only, so the path found is the one found without this shortcut.
+    """
+    rank, pairs = links.rank, links.pairs
     dist = {src: 0.0}
     prev: dict[str, str] = {}
     done: set[str] = set()
     heap = [(0.0, rank[src], src)]
+    best = math.inf
+
+    def relax(u: str, v: str, d: float) -> float:
+        if v in done or v not in keep or v in banned_nodes:
+            return best
+        key = (u, v) if rank[u] < rank[v] else (v, u)
+        if key in banned_pairs:
+            return best
+        nd = d + pairs[key].weight
+        if v != dst and nd + links.lightest >= best:
+            return best
+        if v not in dist or nd < dist[v]:
+            dist[v] = nd
+            prev[v] = u
+            heapq.heappush(heap, (nd, rank[v], v))
+            if v == dst:
+                return nd
+        return best
+
     while heap:
         d, _, u = heapq.heappop(heap)
         if u in done:
@@ -322,17 +362,13 @@ def _dijkstra(
         done.add(u)
         if u == dst:
             break
+        if ((u, dst) if rank[u] < rank[dst] else (dst, u)) in pairs:
+            best = relax(u, dst, d)  # first, so that the bound prunes u's other neighbours
+        if d + links.least.get(u, 0.0) + links.lightest >= best:
+            continue  # no neighbour of u can lead to dst lighter
         for v in links.adjacency.get(u, ()):
-            if v in done or v not in keep or v in banned_nodes:
-                continue
-            key = (u, v) if rank[u] < rank[v] else (v, u)
-            if key in banned_pairs:
-                continue
-            nd = d + links.pairs[key].weight
-            if v not in dist or nd < dist[v]:
-                dist[v] = nd
-                prev[v] = u
-                heapq.heappush(heap, (nd, rank[v], v))
+            if v != dst:
+                best = relax(u, v, d)
     if dst not in done:
         return None
     path = [dst]
@@ -350,7 +386,7 @@ def _cost(links: Links, path: list[str]) -> float:
 
 def k_paths(
     links: Links, source: str, target: str, k: int, max_hops: int,
-    usable: Callable[[str], bool] = lambda n: True,
+    usable: Callable[[str], bool] | None = None,
 ) -> list[tuple[list[str], float]]:
     """The ``k`` lightest simple paths of at most ``max_hops`` hops, with their weights.
 
@@ -363,9 +399,7 @@ def k_paths(
     """
     limit = 2 * max_hops - links.is_document(source) - links.is_document(target)
 
-    def walkable(n: str) -> bool:
-        return n in (source, target) or usable(n)
-
+    walkable = None if usable is None else (lambda n: n in (source, target) or usable(n))
     from_source = _units(links, source, limit, walkable)
     from_target = _units(links, target, limit, walkable)
     keep = {n for n, d in from_source.items() if d + from_target.get(n, limit + 1) <= limit}

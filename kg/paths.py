@@ -338,9 +338,11 @@ def connect(
     else:
         links = index.links()
 
-    def usable(node_id: str) -> bool:
+    def via_only(node_id: str) -> bool:
         node = index.nodes.get(node_id)
-        return not via_set or node is None or base_type(node.get("type", "")) in via_set
+        return node is None or base_type(node.get("type", "")) in via_set
+
+    usable = via_only if via_set else None
 
     found = k_paths(links, source, target, paths, max_hops, usable)
     if not found:
