@@ -213,9 +213,9 @@ def _options(large: bool) -> dict[str, Any]:
             "enabled": True,
             "solver": "forceAtlas2Based",
             "forceAtlas2Based": {
-                "gravitationalConstant": -40 if large else -70,
+                "gravitationalConstant": -40 if large else -90,
                 "centralGravity": 0.01,
-                "springLength": 90 if large else 130,
+                "springLength": 90 if large else 170,
                 "springConstant": 0.06,
                 "avoidOverlap": 0.2 if large else 0.5,
             },

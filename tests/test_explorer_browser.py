@@ -227,7 +227,9 @@ def test_the_seeds_explorer_works_and_is_what_the_readme_shows(browser, seeds_gr
         sentences = {ev["text"] for e in index["edges"] for ev in e["evidence"]}
         assert any(sentence[:40] in evidence for sentence in sentences)
         assert "沪科" in evidence  # the source document's 文号
-        view.page.wait_for_timeout(700)  # let the focus animation finish
+        view.page.wait_for_timeout(700)  # let the focus animation finish, then show the whole first view
+        view.page.click("#fit")
+        view.page.wait_for_timeout(700)
         target = SCREENSHOT if os.environ.get("KG_SCREENSHOT") else tmp_path / "explorer.png"
         view.page.screenshot(path=str(target))
         assert target.stat().st_size > 20_000
