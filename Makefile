@@ -1,23 +1,27 @@
-# stikg — `make run` builds the graph from seeds/, `make test` runs the whole suite.
+# stikg — `make run` builds the graph from seeds/, `make test` runs the whole suite,
+# `make test-fast` all but the browser and slow tests (the edit-test loop),
+# `make eval` scores extraction against the gold in eval/.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 OUT    ?= build
 
-.PHONY: run test bench browser lint clean
+.PHONY: run test test-fast eval bench browser lint clean
 
+# pip's output goes to a log: shown in full when the install fails, kept quiet when it works.
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@$(BIN)/python -m pip install --quiet --upgrade pip 2>/dev/null
-	@$(BIN)/python -m pip install --quiet -e '.[test]' 2>&1 | grep -v "^WARNING: Location" || true
-	@$(BIN)/python -c "import kg, spacy, jieba, rdflib, pyoxigraph" 
+	@echo "Installing stikg and its dependencies into $(VENV) (log: $(VENV)/install.log)"
+	@{ $(BIN)/python -m pip install --quiet --upgrade pip \
+	   && $(BIN)/python -m pip install --quiet -e '.[test]'; } > $(VENV)/install.log 2>&1 \
+	  || { cat $(VENV)/install.log >&2; echo "Error: installing stikg failed (log: $(VENV)/install.log)" >&2; exit 1; }
+	@$(BIN)/python -c "import kg, spacy, jieba, rdflib, pyoxigraph"
 	@rm -f $(VENV)/.installed-* && touch $@
 
 run: $(STAMP)
-	$(BIN)/kg build seeds --out $(OUT)
-	$(BIN)/kg viz --graph $(OUT) --out $(OUT)/explorer.html
-	@$(BIN)/kg stats --graph $(OUT)
+	@$(BIN)/kg build seeds --out $(OUT)
+	@$(BIN)/kg viz --graph $(OUT) --out $(OUT)/explorer.html
 	@echo
 	@echo "Graph (Turtle):   $(OUT)/stikg.ttl"
 	@echo "Graph (N-Quads):  $(OUT)/stikg.nq"
@@ -32,11 +36,19 @@ browser:
 test: $(STAMP) browser
 	$(BIN)/python -m pytest -q
 
+# the edit-test loop: everything but the Chromium tests and the slow ones (see pyproject.toml)
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not browser and not slow"
+
+eval: $(STAMP)
+	$(BIN)/kg eval eval/seeds/gold.jsonl seeds/*.txt
+	$(BIN)/kg eval eval/dev/gold.jsonl eval/dev/docs/*.txt
+
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check kg tests scripts
+	$(BIN)/ruff check kg tests scripts notebooks
 	$(BIN)/mypy
 
 clean:

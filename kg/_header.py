@@ -17,7 +17,9 @@ _YEAR = re.compile(r"(20\d\d)\s*年")
 _AGENCY = re.compile(
     r"[\u4e00-\u9fff（）()]{3,30}(?:委员会|局|办公室|办公厅|厅|委|部|院|政府|中心|署)"
 )
-_PROPOSAL_TITLE = re.compile(r"提出的\s*[“\"]([^”\"\n]{2,120})[”\"]")
+_PROPOSAL_TITLE = re.compile(r"提出的\s*[“\"《]([^”\"》\n]{2,120})[”\"》]")
+_ISO_DATE = re.compile(r"(?<![0-9])((?:19|20)\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?![0-9])")
+_DATE_LABEL = re.compile(r"(?:发布日期|发布时间|发文日期|成文日期|印发日期|公开日期|日期|时间)\s*[：:]\s*")
 _PROPOSAL_NUMBER = re.compile(r"第\s*(\d+)\s*号")
 _CN_NUM = "一二三四五六七八九十百"
 _SESSION = re.compile(
@@ -51,9 +53,29 @@ def _signing_date(lines: list[str]) -> str | None:
     return signed or issued
 
 
+def _labelled_date(lines: list[str]) -> str | None:
+    """A date given in a labelled field of a web page: ``发布日期:2025-11-18``, ``发布时间: 2021-06-03 17:35``."""
+    for line in lines:
+        label = _DATE_LABEL.search(line)
+        if label:
+            m = _ISO_DATE.match(line, label.end())
+            if m:
+                return _iso(m)
+    return None
+
+
+def _first_date(lines: list[str]) -> str | None:
+    """A full date in the first lines of a page (a byline: ``金融时报· 2025-12-18 03:42``)."""
+    for line in lines:
+        m = _ISO_DATE.search(line)
+        if m and len(line) <= 60:
+            return _iso(m)
+    return None
+
+
 def _addressees(line: str) -> list[str]:
     names = []
-    for part in re.split(r"[、，,；;]", line.rstrip("：:").strip()):
+    for part in re.split(r"[、，,；;]", line.rstrip("：:").strip().lstrip("•·-*◆▶ ")):
         name = _ADDRESSEE_SUFFIX.sub("", part.strip()).removesuffix("等").strip()
         if name:
             names.append(name)
@@ -80,8 +102,8 @@ def parse_header(clean: str) -> DocumentMeta:
     number_at = None
     for i, line in enumerate(lines[:30]):
         m = _NUMBER.search(line)
-        if m:
-            meta.number = re.sub(r"\s+", "", m.group(0))
+        if m and (len(line) - len(m.group(0)) <= 6 or re.match(r"\s*(?:文号|发文字号|索引号)", line)):
+            meta.number = re.sub(r"\s+", "", m.group(0))  # a line of its own, not a document cited in a title
             number_at = i
             break
     if number_at is not None:
@@ -90,7 +112,7 @@ def parse_header(clean: str) -> DocumentMeta:
             if m and "：" not in line:
                 meta.agency = line
                 break
-    meta.date = _signing_date(lines)
+    meta.date = _labelled_date(lines[:30]) or _signing_date(lines) or _first_date(lines[:10])
     if meta.date:
         meta.year = int(meta.date[:4])
     else:

@@ -41,15 +41,26 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def format_option(*choices: str, default: str | None = None) -> Callable[..., Any]:
-    """The shared ``--format`` option."""
+#: What each ``--format`` choice prints, for the help of commands that do not say more.
+_FORMAT_HELP = {
+    "text": "for reading",
+    "table": "for reading",
+    "csv": "for spreadsheets",
+    "json": "for scripts",
+}
+
+
+def format_option(*choices: str, default: str | None = None, help: str | None = None) -> Callable[..., Any]:
+    """The shared ``--format`` option; ``help`` says what each choice gives (else a generic line)."""
+    if help is None:
+        help = "Output format: " + ", ".join(f"{c} ({_FORMAT_HELP.get(c, c)})" for c in choices) + "."
     return click.option(
         "--format",
         "fmt",
         type=click.Choice(choices),
         default=default or choices[0],
         show_default=True,
-        help="Output format (json for scripts).",
+        help=help,
     )
 
 
@@ -61,7 +72,7 @@ def graph_option(func: Callable[..., Any]) -> Callable[..., Any]:
         default=DEFAULT_GRAPH,
         show_default=True,
         type=click.Path(file_okay=False),
-        help="Directory written by `kg build`.",
+        help="The graph to read: the directory `kg build` wrote (stikg.nq, graph.json).",
     )(func)
 
 
@@ -89,11 +100,12 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--out", "out_dir", default=DEFAULT_GRAPH, show_default=True, type=click.Path(), help="Output directory.")
+@click.option("--out", "out_dir", default=DEFAULT_GRAPH, show_default=True, type=click.Path(),
+              help="Directory to write the graph files into (made if missing).")
 @click.option("--strict", is_flag=True, help="Fail on the first document that cannot be read (default: report and skip it).")
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation of the built graph.")
 @click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 256),
-              help="Extract documents in this many processes (output is identical to 1).")
+              help="Extract documents in this many processes in parallel; the output is the same for any number.")
 @click.option("--cache", "cache_dir", default=".kgcache", show_default=True, type=click.Path(file_okay=False),
               help="Directory of cached per-document extractions; unchanged documents are not re-extracted.")
 @click.option("--no-cache", is_flag=True, help="Extract every document again; neither read nor write the cache.")
@@ -182,7 +194,7 @@ def _print_summary(summary: dict[str, Any]) -> None:
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path())
-@format_option("json", "ttl")
+@format_option("json", "ttl", help="json: the SPEC extraction JSON, one line per document; ttl: the same as Turtle.")
 @handle_errors
 def extract(files: tuple[str, ...], fmt: str) -> None:
     """Extract entities, relations and observations from FILES (no cross-document resolution).
@@ -289,23 +301,32 @@ def _console() -> Any:
 @cli.command()
 @click.argument("sparql", required=False)
 @click.option("-f", "--file", "query_file", type=click.Path(dir_okay=False),
-              help="Read the query from a .rq file.")
-@format_option("table", "csv", "json")
+              help="Read the query from a .rq file instead of the QUERY argument.")
+@click.option("--endpoint", metavar="URL", default=None,
+              help="Send the query to this SPARQL endpoint (e.g. the one `kg serve` prints) "
+                   "instead of reading --graph; the predeclared prefixes are added to it.")
+@format_option("table", "csv", "json",
+               help="table (to read), csv or json (the W3C SPARQL 1.1 results formats, for scripts).")
 @graph_option
 @handle_errors
-def query(sparql: str | None, query_file: str | None, fmt: str, graph_dir: str) -> None:
-    """Run a SPARQL query over the built graph (pyoxigraph).
+def query(sparql: str | None, query_file: str | None, endpoint: str | None, fmt: str,
+          graph_dir: str) -> None:
+    """Run a SPARQL query over the built graph (pyoxigraph) or at a SPARQL endpoint.
 
     The prefixes stikg: res: skos: prov: dcterms: rdfs: rdf: xsd: owl: are
-    predeclared; the default graph is the union of all named graphs.
+    predeclared; the default graph is the union of all named graphs. With
+    --endpoint the declarations the query lacks are sent with it, since a
+    server such as `kg serve` cannot predeclare them.
 
     \b
     Examples:
       kg query 'SELECT DISTINCT ?p WHERE { ?p stikg:targets/skos:prefLabel "高新技术企业"@zh }'
       kg query -f queries/02_financing_for_high_tech.rq --format csv
+      kg query -f queries/05_aliases_of_eastern_centre.rq --endpoint http://127.0.0.1:7878/query
     """
     from kg.errors import InputError
     from kg.store import query as run_query
+    from kg.store import query_endpoint
 
     if (sparql is None) == (query_file is None):
         raise InputError("give either a SPARQL QUERY argument or -f FILE.rq (not both)")
@@ -317,7 +338,7 @@ def query(sparql: str | None, query_file: str | None, fmt: str, graph_dir: str) 
             raise InputError(f"cannot read {query_file}: {exc.strerror or exc}") from exc
     if not sparql or not sparql.strip():
         raise InputError(f"{query_file or 'QUERY'}: the SPARQL query is empty")
-    result = run_query(graph_dir, sparql)
+    result = query_endpoint(endpoint, sparql) if endpoint else run_query(graph_dir, sparql)
     if fmt == "json":
         echo_json(result.to_json())
     elif fmt == "csv":
@@ -428,18 +449,23 @@ def show(name: str, fmt: str, graph_dir: str) -> None:
 
 
 @cli.command()
-@click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535),
+              help="TCP port to listen on; it must be free.")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (127.0.0.1: this machine only).")
 @graph_option
 @handle_errors
 def serve(port: int, host: str, graph_dir: str) -> None:
     """Serve the built graph read-only with the real Oxigraph SPARQL server (Ctrl-C stops it).
 
-    Queries see the union of all named graphs.
+    Queries see the union of all named graphs. The Oxigraph server cannot
+    predeclare prefixes: a query sent to it declares the ones it uses, or is
+    sent with `kg query --endpoint URL`, which adds stikg: res: skos: … itself.
 
     \b
     Example:
       kg serve --port 7878
+      kg query --endpoint http://127.0.0.1:7878/query 'SELECT * WHERE { ?p stikg:targets ?t }'
       curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE {?s ?p ?o} LIMIT 3' \\
            http://127.0.0.1:7878/query
     """
@@ -447,11 +473,13 @@ def serve(port: int, host: str, graph_dir: str) -> None:
 
     from kg.store import serve as start
 
-    server = start(graph_dir, port, host)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # stop the server on `kill` too
-    click.echo(f"SPARQL endpoint: {server.query_url}")
-    click.echo(f"Web UI:          {server.url}/   (Ctrl-C to stop)")
-    try:
+    server = start(graph_dir, port, host)
+    try:  # from here on, whatever ends kg (Ctrl-C, kill, a closed pipe) stops the server
+        click.echo(f"SPARQL endpoint: {server.query_url}")
+        click.echo(f"Web UI:          {server.url}/   (Ctrl-C to stop)")
+        click.echo(f"Prefixes:        not predeclared by the server; `kg query --endpoint "
+                   f"{server.query_url}` adds them")
         server.process.wait()
     except KeyboardInterrupt:
         pass
@@ -461,7 +489,8 @@ def serve(port: int, host: str, graph_dir: str) -> None:
 
 @cli.command()
 @click.option("--endpoint", required=True, metavar="URL",
-              help="SPARQL 1.1 Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store.")
+              help="Graph Store Protocol URL of the store to load into, e.g. http://127.0.0.1:7878/store "
+                   "(each named graph there is replaced).")
 @graph_option
 @handle_errors
 def push(endpoint: str, graph_dir: str) -> None:
@@ -483,10 +512,13 @@ def push(endpoint: str, graph_dir: str) -> None:
 
 
 @cli.command()
-@format_option("ttl", "trig", "nt", "nq", "jsonld", "graphml", "gexf", "csv")
+@format_option("ttl", "trig", "nt", "nq", "jsonld", "graphml", "gexf", "csv",
+               help="RDF: ttl (Turtle) and nt (N-Triples) hold every triple; trig (TriG), nq "
+                    "(N-Quads) and jsonld (JSON-LD with a @context) keep one named graph per "
+                    "document. Networks: graphml and gexf (for Gephi), csv (node and edge tables).")
 @click.option("--out", "out", type=click.Path(), default=None,
-              help="Output file (csv: FILE.csv → FILE.nodes.csv + FILE.edges.csv, or a DIR/). "
-                   "Default: stdout.")
+              help="File to write (default: standard output). csv writes two tables: --out FILE.csv "
+                   "gives FILE.nodes.csv and FILE.edges.csv, --out DIR/ gives DIR/nodes.csv and DIR/edges.csv.")
 @graph_option
 @handle_errors
 def export(fmt: str, out: str | None, graph_dir: str) -> None:
@@ -554,3 +586,93 @@ def viz(graph_dir: str, out_path: str | None, focus: str | None, hops: int, titl
     out = Path(out_path) if out_path else Path(graph_dir) / "explorer.html"
     written = write_explorer(index, out, focus=focus, hops=hops, title=title or DEFAULT_TITLE)
     click.echo(f"Explorer 浏览页: {written}  (open it in a browser 用浏览器打开)")
+
+
+# --- quality (issue 8) ---
+
+
+@cli.command("eval")
+@click.argument("gold", type=click.Path())
+@click.argument("documents", nargs=-1, type=click.Path())
+@click.option("-v", "--verbose", is_flag=True,
+              help="Also list every missed and extra entity, relation and observation, per document.")
+@format_option("text", "json")
+@handle_errors
+def eval_command(gold: str, documents: tuple[str, ...], verbose: bool, fmt: str) -> None:
+    """Extract DOCUMENTS and score them against GOLD.jsonl: precision, recall, F1.
+
+    Entities (by name, and by name and type), relations, observations and
+    observation year accuracy, overall and per document. GOLD has the format of
+    eval/GUIDELINES.md (names instead of ids, aliases, optional items);
+    documents are paired with it by file name, and a gold document not among
+    DOCUMENTS counts as all missed.
+
+    \b
+    Examples:
+      kg eval eval/dev/gold.jsonl eval/dev/docs/*.txt
+      kg eval eval/seeds/gold.jsonl seeds/*.txt --verbose
+      kg eval my-gold.jsonl my-docs/ --format json
+    """
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+    from rich.table import Table
+
+    from kg.evaluate import MEASURES, evaluate
+
+    err = Console(stderr=True)
+    with Progress(
+        TextColumn("[bold]extracting"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+        console=err, transient=True, disable=fmt == "json" or not err.is_terminal,
+    ) as bar:
+        task = bar.add_task("", total=None)
+        result = evaluate(gold, documents,
+                          progress=lambda path: bar.update(task, advance=1, description=path.rsplit("/", 1)[-1]))
+    if fmt == "json":
+        echo_json(result.to_json(differences=verbose))
+    else:
+        titles = {"entities": "entities", "entities_typed": "entities, typed",
+                  "relations": "relations", "observations": "observations"}
+        console = _console()
+        if verbose:
+            for doc in result.documents:
+                if doc.differences:
+                    console.print(f"[bold]{escape(doc.name)}[/]")
+                    for diff in doc.differences:
+                        console.print(f"  {escape(str(diff))}")
+            console.print()
+
+        def years(correct: int, total: int) -> str:
+            return f"{correct / total:.3f} ({correct}/{total})" if total else "—"
+
+        per_doc = Table("document", *(titles[m] for m in MEASURES), "year accuracy",
+                        title="F1 per document (— nothing to score)", title_justify="left")
+        for column in per_doc.columns[1:]:
+            column.justify = "right"
+        for doc in result.documents:
+            if not doc.predicted:
+                per_doc.add_row(escape(doc.name), "[red]not given[/]",
+                                *[""] * len(MEASURES))
+                continue
+            per_doc.add_row(escape(doc.name),
+                            *("—" if doc.counts(m).empty else f"{doc.counts(m).f1:.3f}" for m in MEASURES),
+                            years(doc.years_correct, doc.years_total))
+        console.print(per_doc)
+        overall = Table("", "correct", "extra", "missed", "precision", "recall", "F1",
+                        title=f"Overall: {len(result.documents)} documents against {escape(gold)}",
+                        title_justify="left")
+        for column in overall.columns[1:]:
+            column.justify = "right"
+        for m in MEASURES:
+            c = result.counts(m)
+            overall.add_row(titles[m], str(c.tp), str(c.fp), str(c.fn),
+                            f"{c.precision:.3f}", f"{c.recall:.3f}", f"[bold]{c.f1:.3f}[/]")
+        console.print(overall)
+        console.print(f"observation year accuracy [bold]{years(result.years_correct, result.years_total)}[/]"
+                      " (matched observations with a year in the gold)")
+    if result.missing:
+        click.echo(f"warning: {len(result.missing)} gold document(s) not among the documents given, "
+                   f"scored as all missed: {', '.join(result.missing)}", err=True)
+    if result.unscored:
+        click.echo(f"note: {len(result.unscored)} document(s) not in {gold}, not scored: "
+                   f"{', '.join(result.unscored)}", err=True)

@@ -15,18 +15,20 @@ Example
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html as _html
 import re
 from collections.abc import Iterable
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from kg._header import parse_header
 from kg.errors import InputError
 from kg.model import Document, Sentence
 
 __all__ = [
+    "analysis_text",
     "SUFFIXES",
     "DocumentError",
     "decode",
@@ -359,18 +361,86 @@ def clean_text(text: str, *, html: bool = False) -> tuple[str, list[int]]:
     return clean, offsets
 
 
+# --------------------------------------------------------------------------- analysis view
+
+_ASCII_PUNCT = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？", "!": "！"}
+_WIDE_ALNUM = {cp: cp - 0xFEE0 for cp in [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]}
+
+
+def analysis_text(clean: str) -> str:
+    """The text the rules read: ``clean`` with one character for one, so offsets are shared.
+
+    Traditional characters become simplified (OpenCC ``t2s``; a line whose conversion
+    changes its length is converted character by character), full-width letters and
+    digits become ASCII, and ASCII punctuation between words becomes the full-width
+    punctuation of Chinese text (``,`` → ``，``; not inside numbers such as ``1,000`` or
+    times such as ``17:35``). Labels and evidence are still taken from ``clean``.
+
+    >>> analysis_text("上海交大嘉興科技園,成交３６８項(2023年):1,000")
+    '上海交大嘉兴科技园，成交368项（2023年）：1,000'
+    """
+    text = _to_simplified(clean).translate(_WIDE_ALNUM)
+    if not any(c in text for c in _ASCII_PUNCT):
+        return text
+    out = list(text)
+    for i, ch in enumerate(out):
+        wide = _ASCII_PUNCT.get(ch)
+        if wide is None:
+            continue
+        prev = text[i - 1] if i else ""
+        nxt = text[i + 1] if i + 1 < len(text) else ""
+        if ch in ",:" and prev.isdigit() and nxt.isdigit():
+            continue  # 1,000 and 17:35
+        if ch == ":" and nxt == "/":
+            continue  # http://
+        if ch in "()" and (prev.isascii() and prev.isalnum()) and (nxt.isascii() and (nxt.isalnum() or not nxt)):
+            continue  # f(x), ASCII text
+        out[i] = wide
+    return "".join(out)
+
+
+def _to_simplified(text: str) -> str:
+    """OpenCC traditional → simplified, keeping the length (and so every offset) of ``text``."""
+    converter = _opencc()
+    if converter is None:
+        return text
+    converted = converter.convert(text)
+    if len(converted) == len(text):
+        return converted
+    lines = []
+    for line in text.split("\n"):
+        new = converter.convert(line)
+        if len(new) != len(line):
+            new = "".join(c if len(c := converter.convert(ch)) == 1 else ch for ch in line)
+        lines.append(new)
+    return "\n".join(lines)
+
+
+@functools.lru_cache(maxsize=1)
+def _opencc() -> Any:
+    try:
+        import opencc
+    except ImportError:  # pragma: no cover - a declared dependency
+        return None
+    return opencc.OpenCC("t2s")
+
+
 # --------------------------------------------------------------------------- sentences
 
-_SENTENCE_END = re.compile(r"[。！？!?]+[”’\"'）)」』》】]*|\n")
+_SENTENCE_END = re.compile(
+    r"[。！？!?]+[”’\"'）)」』》】]*(?:\s*\[\d{1,2}\])*|\n|(?:\s*\[\d{1,2}\])+|(?<=[^\d\s])\s+-\s+(?=[^\d\s])"
+)
 _LEAD_STRIP = re.compile(r"(?:[\s\u3000]+|[-*+•·◆◇▶►■□●○»](?:\s+|(?=[^\d.])|$))+")
 
 
 def split_sentences(clean: str) -> list[Sentence]:
     """Sentences of a clean text, in clean offsets.
 
-    A sentence ends at ``。！？`` (closing quotes and brackets after them included) or at a
-    line end, so bullets, headings and table rows are sentences of their own; ``；`` does not
-    end one. Surrounding whitespace and leading bullet markers are left out of the span.
+    A sentence ends at ``。！？`` (closing quotes and brackets after them included), at a
+    line end, at an inline bullet (`` - `` between words, as pages that flatten lists write
+    them) and at citation marks (``[1][2]``), so bullets, headings and table rows are
+    sentences of their own; ``；`` does not end one. Surrounding whitespace and leading
+    bullet markers are left out of the span.
 
     >>> [s.text for s in split_sentences("一是支持平台。二是“鼓励合作！”\\n- ◆ 加大力度")]
     ['一是支持平台。', '二是“鼓励合作！”', '加大力度']
@@ -378,7 +448,8 @@ def split_sentences(clean: str) -> list[Sentence]:
     sentences: list[Sentence] = []
     start = 0
     for m in _SENTENCE_END.finditer(clean):
-        end = m.end() if m.group(0) != "\n" else m.start()
+        # a line break, an inline bullet ( - ) or citation marks ([1][2]) end a sentence but are not in it
+        end = m.end() if m.group(0)[0] in "。！？!?" else m.start()
         _add_sentence(clean, start, end, sentences)
         start = m.end()
     _add_sentence(clean, start, len(clean), sentences)

@@ -1,18 +1,20 @@
-"""Mention finding: the curated lexicon plus name patterns → typed mentions.
+"""Mention finding: three spaCy components that turn text into typed name spans.
 
-Two sources of names, merged by preferring the longer span:
+* ``stikg_lexicon_ruler_v1`` — the curated lexicon (``ontology/lexicon.tsv``) and the
+  gazetteer of China's divisions and regions (``kg.divisions``), scanned at character
+  level with an Aho-Corasick automaton over a space-free, NFKC view of the text, so a
+  known name is found whatever the segmenter does around it;
+* ``stikg_name_patterns_v1`` — names no list holds: 《titles》 (with a following standard
+  or document number), “quoted” products, names ending in a suffix of
+  ``ontology/names.toml`` (the start found by walking back over jieba tokens),
+  government bodies (place + body name), members of enumerations, and persons
+  (a surname with a title, a verb of speech or a header field — never a list of people);
+* ``stikg_mentions_v1`` — the longest non-overlapping candidates, in priority order
+  (titles > lexicon > patterns), as ``doc.spans["stikg_mentions"]`` (label = type,
+  ``span._.rule``, ``span._.canonical``); tokens are split where a name boundary falls
+  inside one, so every mention is a whole-token span.
 
-* the lexicon (``ontology/lexicon.tsv``), scanned at character level with an
-  Aho-Corasick automaton over a space-free, NFKC view of the text, so a known
-  name is found whatever the segmenter does around it;
-* patterns for names no lexicon lists: 《titles》 (with a following standard
-  number such as ``(DB31/T1284—2021)``), “quoted” product names, names ending
-  in an organisation / platform / program / event / place suffix (the start of
-  the name is found by walking back over jieba tokens until a governing verb,
-  function word or punctuation), and persons (header addressees, ``X委员``,
-  ``习近平总书记``).
-
-All offsets are into ``Document.clean``.
+Candidates travel between them as ``doc._.name_candidates``.
 """
 
 from __future__ import annotations
@@ -22,76 +24,73 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from kg._names import (
-    _AFTER_QUOTE_WORDS,
-    _CJK,
-    _CONTACT,
-    _LEADING_TRIM,
-    _NAME_CHAR,
-    _PAREN_PLACE,
-    _PERSON_TITLE,
-    _PROGRAM_QUOTED_SUFFIX,
-    _QUOTED,
-    _STANDARD,
-    _SUFFIX_LIST,
-    _SUFFIX_START,
-    _SUFFIXES_BY_FIRST,
-    _SURNAMES,
-    _TITLE,
-    SEGMENTATION_WORDS,
-    _as_tokens,
-    _Cand,
-    _generic,
-    _is_name_token,
-    _norm_char,
-    _refine,
-    _Span,
-    _specific,
-    _suffix_continues,
-    _walk_left,
-    _word_tags,
-    suffix_type,
+    CJK,
+    NAME_CHAR,
+    Cand,
+    NameGrammar,
+    Tokens,
+    fold_char,
+    is_name_token,
+    pieces,
+    word_tags,
 )
-from kg.model import Mention
 
 if TYPE_CHECKING:
+    from kg.divisions import Divisions
     from kg.lexicon import Lexicon
+    from kg.model import DocumentMeta
+    from kg.vocab import Vocabulary
 
 __all__ = [
-    "MentionFinder",
-    "SEGMENTATION_WORDS",
-    "find_pattern_mentions",
+    "KNOWN_RULES",
+    "NESTED",
+    "LexiconRuler",
+    "MentionSelector",
+    "NamePatterns",
     "select_mentions",
-    "suffix_type",
 ]
 
-# --------------------------------------------------------------------------- lexicon scan
+#: Rules of candidates whose name a list vouches for.
+KNOWN_RULES = frozenset({"lexicon", "gazetteer"})
+
+# --------------------------------------------------------------------------- lexicon + gazetteer
 
 
-class _LexiconScanner:
-    """Aho-Corasick over a space-free, NFKC, lower-cased view of the text."""
+class LexiconRuler:
+    """spaCy component: lexicon and gazetteer names, found at character level."""
 
-    def __init__(self, lexicon: Lexicon) -> None:
+    def __init__(self, lexicon: Lexicon, divisions: Divisions | None) -> None:
         import ahocorasick
 
         self.automaton = ahocorasick.Automaton()
+        known: set[str] = set()
         for entry in lexicon.entries:
             for name in entry.names:
-                self._add(name, (entry.type, entry.label))
+                known.add(self._add(name, (entry.type, entry.label, "lexicon")))
         for phrase in lexicon.blocked():  # 科技部门 is not 科技部: the longer phrase wins and yields nothing
-            self._add(phrase, ("", ""))
+            self._add(phrase, ("", "", "lexicon"))
+        if divisions is not None:
+            for place in divisions.entries:
+                keys = {_scan_key(n) for n in (place.label, *place.aliases)}
+                if keys & known:
+                    continue  # the lexicon knows this place, with its own aliases
+                for name in (place.label, *place.aliases):
+                    self._add(name, ("Place", place.label, "gazetteer"))
         self.automaton.make_automaton()
 
-    def _add(self, name: str, value: tuple[str, str]) -> None:
-        key = re.sub(r"[《》“”\"']", "", "".join(_norm_char(c) for c in name if not c.isspace()))
+    def _add(self, name: str, value: tuple[str, str, str]) -> str:
+        key = _scan_key(name)
         if len(key) >= 2:
             self.automaton.add_word(key, (len(key), *value))
+        return key
 
-    def scan(self, text: str) -> list[_Cand]:
+    def scan(self, text: str) -> list[Cand]:
+        """Every occurrence of a listed name in ``text`` (overlaps included)."""
         index = [m.start() for m in _SCANNED.finditer(text)]
         folded = text.translate(_FOLD)  # NFKC + lower case, one character for one
         squeezed = "".join([folded[i] for i in index])
         found = []
-        for end, (length, etype, label) in self.automaton.iter(squeezed):
+        for end, (length, etype, label, rule) in self.automaton.iter(squeezed):
             s = end - length + 1
             start, stop = index[s], index[end] + 1
             if _cuts_latin(text, start, stop):
@@ -101,8 +100,18 @@ class _LexiconScanner:
                 start -= 1
             elif surface.count("“") > surface.count("”") and text[stop : stop + 1] == "”":
                 stop += 1
-            found.append(_Cand(start, stop, etype, "lexicon", label, priority=10))
+            found.append(Cand(start, stop, etype, rule, label or None, priority=10 if rule == "lexicon" else 8))
         return found
+
+    def __call__(self, doc: Any) -> Any:
+        from kg.nlp import doc_text
+
+        doc._.name_candidates = (doc._.name_candidates or []) + self.scan(doc_text(doc))
+        return doc
+
+
+def _scan_key(name: str) -> str:
+    return re.sub(r"[《》“”\"']", "", "".join(fold_char(c) for c in name if not c.isspace()))
 
 
 _SCANNED = re.compile(r"[^\s“”\"']")
@@ -110,7 +119,7 @@ _SCANNED = re.compile(r"[^\s“”\"']")
 _FOLD = {
     cp: folded
     for cp in [*range(0x41, 0x5B), *range(0xC0, 0x250), *range(0x2000, 0x3100), *range(0xF900, 0xFB00), *range(0xFE30, 0xFFF0)]
-    if (folded := _norm_char(chr(cp))) != chr(cp)
+    if (folded := fold_char(chr(cp))) != chr(cp)
 }
 
 
@@ -125,206 +134,289 @@ def _cuts_latin(text: str, start: int, end: int) -> bool:
 
 # --------------------------------------------------------------------------- patterns
 
-
-def _titles(text: str) -> Iterable[_Cand]:
-    for m in _TITLE.finditer(text):
-        end = m.end()
-        std = _STANDARD.match(text, end)
-        yield _Cand(m.start(), end, "PolicyDocument", "pattern:title", priority=20)
-        if std:
-            s = std.start(1)
-            yield _Cand(s, std.end(1), "PolicyDocument", "pattern:standard", priority=20)
-
-
-def _quoted(text: str) -> Iterable[_Cand]:
-    for m in _QUOTED.finditer(text):
-        inner = m.group(1).strip()
-        after = text[m.end() : m.end() + 12]
-        word = next((w for w in sorted(_AFTER_QUOTE_WORDS, key=len, reverse=True) if after.startswith(w)), None)
-        if word:
-            etype = suffix_type(word) or ("PolicyDocument" if word in ("政策文件", "总规") else "Program")
-            if word.endswith("大赛"):
-                etype = "Event"
-            yield _Cand(m.start(), m.end() + len(word), etype, "pattern:quoted+suffix", priority=1)
-        elif inner.endswith(_PROGRAM_QUOTED_SUFFIX) and 2 <= len(inner) <= 10:
-            sfx = next(s for s in _PROGRAM_QUOTED_SUFFIX if inner.endswith(s))
-            yield _Cand(m.start(1), m.end(1), _refine("Program", inner, sfx), "pattern:quoted", priority=1)
-        elif len(inner) >= 3 and suffix_type(inner) and not re.search(r"[，。、]", inner):
-            etype = suffix_type(inner) or "Program"
-            sfx = next(s for s, _ in _SUFFIX_LIST if inner.endswith(s))
-            head = inner[: len(inner) - len(sfx)]
-            tags = _word_tags()
-            if _generic(head) or any(tags.get(head[:k], "")[:1] in ("v", "d", "a") for k in (1, 2, 3)):
-                continue
-            yield _Cand(m.start(1), m.end(1), _refine(etype, inner, sfx), "pattern:quoted", priority=1)
-
-
-def _suffix_names(
-    text: str,
-    tokens: Sequence[tuple[int, int]],
-    places: frozenset[str] = frozenset(),
-    known: frozenset[str] = frozenset(),
-) -> Iterable[_Cand]:
-    """Names that end in a known suffix; the start is found by walking back over tokens."""
-    tokens = _as_tokens(tokens)
-    ends = tokens.by_end
-    for hit in _SUFFIX_START.finditer(text):
-        for suffix, etype in _SUFFIXES_BY_FIRST[hit.group()]:
-            if not text.startswith(suffix, hit.start()):
-                continue
-            if hit.start() == 0 or not _NAME_CHAR.match(text[hit.start() - 1]) or text[hit.start() - 1].isdigit():
-                if text[hit.start() - 1 : hit.start()] not in ("”", "）", ")"):
-                    continue  # nothing before the suffix can be part of a name
-            m = _Span(hit.start(), hit.start() + len(suffix))
-            ti = ends.get(m.end())
-            if ti is None or _suffix_continues(text, m.end()):
-                continue  # the suffix is inside a longer word (大学生, 中心城区)
-            end = m.end()
-            if etype == "Event":  # a trailing place qualifier: 中国创新挑战赛(上海)
-                pq = _PAREN_PLACE.match(text, end)
-                if pq:
-                    end = pq.end()
-            first = ti
-            while first > 0 and tokens[first][0] > m.start():
-                first -= 1
-            if tokens[first][0] < m.start() and not _is_name_token(text[tokens[first][0] : m.start()]):
-                continue
-            word = text[tokens[first][0] : m.end()]
-            if len(suffix) == 1 and word != suffix and word in _word_tags() and word not in known:
-                continue  # 布局, 格局, 展厅: a common word, not a name suffix
-            start = _walk_left(text, tokens, first)
-            trim = _LEADING_TRIM.match(text, start)
-            if trim:
-                start = trim.end()
-            while start < m.start() and text[start] in " 　-—·":
-                start += 1
-            if start >= m.start():
-                continue
-            prefix = text[start : m.start()]
-            if (
-                "级" in prefix
-                or "\n" in prefix
-                or text[start - 1 : start] == "级"
-                or re.search("有关|相关|各类|一批", prefix)
-            ):
-                continue
-            toks = [text[max(s, start) : min(e, m.start())] for s, e in tokens.covering(start, m.start())]
-            subtype = re.search(r"[类型](.+)$", text[start:end])
-            if not (subtype and subtype.group(1) in known) and not _specific(prefix, toks, etype, suffix):
-                continue
-            if prefix in places and etype not in ("Agency", "Place") and suffix != "代表团":
-                continue  # 韩国公司, 上海企业: a place and a class noun
-            yield _Cand(
-                start, end, _refine(etype, text[start:end], suffix), f"pattern:suffix:{suffix}",
-                priority=len(suffix),
-            )
-
-
-def _persons(text: str, addressees: Sequence[str]) -> Iterable[_Cand]:
-    for m in _PERSON_TITLE.finditer(text):
-        name = m.group(1)
-        if name.endswith(("等", "的")):
-            continue
-        # keep the last 2-3 chars that start with a surname
-        for k in (3, 2):
-            cand = name[-k:] if len(name) >= k else None
-            if cand and cand[0] in _SURNAMES and (k == 2 or cand[:1] != cand[1:2]):
-                start = m.end(1) - k
-                if start > 0 and text[start - 1] in "的在与和是由向对":
-                    pass
-                yield _Cand(start, m.end(1), "Person", "pattern:person-title")
-                break
-    for m in _CONTACT.finditer(text):
-        yield _Cand(m.start(1), m.end(1), "Person", "pattern:contact")
-    for name in addressees:
-        if 2 <= len(name) <= 3 and name[0] in _SURNAMES and not suffix_type(name):
-            for m in re.finditer(re.escape(name), text):
-                yield _Cand(m.start(), m.end(), "Person", "pattern:addressee", priority=2)
-
-
-_LIST_TAIL = re.compile(
-    r"(?:等)?\s*(?:近|约|超过|超|逾)?\s*[0-9一二三四五六七八九十百千]*\s*(?:余|多)?\s*[家个所]?\s*(?:一批)?"
-    r"(?:行业|知名|重点|龙头|领军|头部|优质)?(?:领军|龙头)?"
-    r"(?P<head>大企业|企业|公司|集团|高校|大学|银行|院所)"
+_QUOTED = re.compile(r"“([^“”\n]{1,16})”")
+_TITLE = re.compile(r"《([^《》\n]{2,100})》")
+_DOC_NUMBER = r"[\u4e00-\u9fff]{2,8}\s*[〔\[［【（(]\s*\d{4}\s*[〕\]］】）)]\s*\d+\s*号"
+_STANDARD = re.compile(
+    r"\s*[（(]\s*((?:DB|GB|GB/T|DB\d+/T|T/)[A-Z0-9/ .—\-－]+?|" + _DOC_NUMBER + r")\s*[)）]"
 )
-_LIST_TYPES = {"高校": "University", "大学": "University", "银行": "Bank", "院所": "ResearchInstitute"}
+_PAREN_PLACE = re.compile(r"[（(][\u4e00-\u9fff]{1,4}站?[)）]")
+_CLAUSE_NUMBER = re.compile(r"[0-9一二三四五六七八九十]+条")
 
 
-def _list_members(text: str, tokens: Sequence[tuple[int, int]]) -> Iterable[_Cand]:
-    """Members of an enumeration that ends in a class noun: 阿斯利康、威高集团、华润医商等近 60 家大企业."""
-    tokens = _as_tokens(tokens)
-    starts = tokens.by_start
-    for m in re.finditer("、", text):
-        # only the last separator of a list: what follows the last item is the class noun
-        nxt = text.find("、", m.end(), m.end() + 12)
-        if nxt != -1 and not re.search(r"[，。；：\n]", text[m.end() : nxt]):
-            continue
-        last = re.match(rf"[{_CJK}A-Za-z0-9]{{2,10}}?(?=等|\s*[0-9一二三四五六七八九十]+\s*[家个所])", text[m.end() : m.end() + 12])
-        if not last:
-            continue
-        tail = _LIST_TAIL.match(text, m.end() + last.end())
-        if not tail:
-            continue
-        etype = _LIST_TYPES.get(tail.group("head"), "Organization")
-        items = [(m.end(), m.end() + last.end())]
-        pos = m.start()
-        while True:
-            prev = text.rfind("、", max(0, pos - 12), pos)
-            seg_start = prev + 1 if prev != -1 else None
-            if seg_start is not None and re.fullmatch(rf"[{_CJK}A-Za-z0-9]{{2,10}}", text[seg_start:pos]):
-                items.append((seg_start, pos))
-                pos = prev
+class NamePatterns:
+    """spaCy component: names that no list holds, found by the patterns of ``ontology/names.toml``."""
+
+    def __init__(self, vocab: Vocabulary, lexicon: Lexicon, divisions: Divisions | None) -> None:
+        places = frozenset(n for e in lexicon.entries if e.base_type == "Place" for n in e.names)
+        if divisions is not None:
+            places |= frozenset(n for e in divisions.entries for n in (e.label, *e.aliases))
+        self.vocab = vocab
+        self.grammar = NameGrammar(vocab, places)
+        self.divisions = divisions
+        self.known = frozenset(n for e in lexicon.entries for n in e.names)
+        self.places = places
+        surnames = "".join(sorted(vocab.surnames))
+        compound = "|".join(vocab.compound_surnames)
+        self._person = re.compile(rf"(?:{compound}|[{surnames}])[{CJK}]{{1,2}}")
+        self._after_quote = sorted(vocab.after_quote, key=len, reverse=True)
+        self._title_words = tuple(vocab.person_title_after) + tuple(vocab.person_title_before)
+        self._title_after = _alt(vocab.person_title_after)
+        self._title_before = _alt(vocab.person_title_before)
+        self._verbs_after = _alt(vocab.person_verbs_after)
+        self._fields = re.compile(rf"(?:{_alt(vocab.person_fields)})\s*[：:]?\s*([{CJK}]{{2,4}})")
+        self._list_tail = re.compile(
+            r"(?:等)?\s*(?:近|约|超过|超|逾)?\s*[0-9一二三四五六七八九十百千]*\s*(?:余|多)?\s*[家个所]?\s*(?:一批)?"
+            r"(?:行业|知名|重点|龙头|领军|头部|优质)?(?:领军|龙头)?"
+            rf"(?P<head>{_alt(tuple(vocab.list_heads))})"
+        )
+
+    def __call__(self, doc: Any) -> Any:
+        from kg.nlp import doc_text
+
+        text = doc_text(doc)
+        tokens = Tokens((t.idx, t.idx + len(t)) for t in doc if not t.is_space)
+        meta: DocumentMeta | None = doc._.meta
+        addressees = tuple(meta.addressees) if meta is not None else ()
+        doc._.name_candidates = (doc._.name_candidates or []) + self.find(text, tokens, addressees)
+        return doc
+
+    def find(self, text: str, tokens: Tokens, addressees: Sequence[str] = ()) -> list[Cand]:
+        """Candidate names found by pattern in ``text`` (``tokens`` are its jieba tokens)."""
+        out: list[Cand] = []
+        out.extend(self._titles(text))
+        out.extend(self._quoted(text, tokens))
+        out.extend(self._suffix_names(text, tokens))
+        out.extend(self._bodies(text))
+        out.extend(self._persons(text, addressees))
+        out.extend(self._list_members(text, tokens))
+        return out
+
+    # ------------------------------------------------------------------ titles, quotes, bodies
+
+    def _titles(self, text: str) -> Iterable[Cand]:
+        for m in _TITLE.finditer(text):
+            end = m.end()
+            yield Cand(m.start(), end, "PolicyDocument", "pattern:title", priority=20)
+            std = _STANDARD.match(text, end)
+            if std:
+                yield Cand(std.start(1), std.end(1), "PolicyDocument", "pattern:standard", priority=20)
+
+    def _quoted(self, text: str, tokens: Tokens) -> Iterable[Cand]:
+        g, v = self.grammar, self.vocab
+        for m in _QUOTED.finditer(text):
+            inner = m.group(1).strip()
+            if _CLAUSE_NUMBER.fullmatch(inner):  # 人才“20条”: a policy package named by its clauses
+                k = tokens.by_end.get(m.start())
+                if k is not None:
+                    word = text[tokens[k][0] : m.start()]
+                    if len(word) >= 2 and is_name_token(word) and word not in v.stop_tokens:
+                        yield Cand(tokens[k][0], m.end(), "PolicyDocument", "pattern:clauses", priority=1)
                 continue
-            # the first item: from the end of the governing verb or punctuation
-            k = tokens.by_end.get(pos)
-            if k is not None:
-                first_start = _walk_left(text, tokens, k)
-                if first_start < pos and first_start in starts:
-                    items.append((first_start, pos))
-            break
-        if len(items) < 2:
-            continue
-        for s0, e0 in items:
-            name = text[s0:e0]
-            sfx = next((x for x, _ in _SUFFIX_LIST if name.endswith(x)), "")
-            head = name[: len(name) - len(sfx)]
-            if _generic(name) or not head or _generic(head) or suffix_type(name) in ("Agency", "Place", "Event", "Program"):
+            after = text[m.end() : m.end() + 12]
+            follower = next((w for w in self._after_quote if after.startswith(w)), None)
+            if follower:
+                etype = v.after_quote_types.get(follower) or g.suffix_type(follower) or "Program"
+                yield Cand(m.start(), m.end() + len(follower), etype, "pattern:quoted+suffix", priority=1)
+            elif inner.endswith(v.quoted_program_suffixes) and 2 <= len(inner) <= 10:
+                sfx = next(s for s in v.quoted_program_suffixes if inner.endswith(s))
+                yield Cand(m.start(1), m.end(1), g.refine("Program", sfx), "pattern:quoted", priority=1)
+            elif len(inner) >= 3 and g.suffix_type(inner) and not re.search(r"[，。、]", inner):
+                sfx, etype = g.suffix_of(inner) or ("", "Program")
+                head = inner[: len(inner) - len(sfx)]
+                tags = word_tags()
+                if g.generic(head) or any(tags.get(head[:k], "")[:1] in ("v", "d", "a") for k in (1, 2, 3)):
+                    continue
+                yield Cand(m.start(1), m.end(1), g.refine(etype, sfx), "pattern:quoted", priority=1)
+
+    def _bodies(self, text: str) -> Iterable[Cand]:
+        if self.divisions is None:
+            return
+        for start, end, etype in self.divisions.find_bodies(text):
+            yield Cand(start, end, etype, "pattern:body", priority=5)
+
+    # ------------------------------------------------------------------ suffix names
+
+    def _suffix_names(self, text: str, tokens: Tokens) -> Iterable[Cand]:
+        """Names that end in a known suffix; the start is found by walking back over tokens."""
+        g = self.grammar
+        ends = tokens.by_end
+        for hit in g.suffix_start.finditer(text):
+            for suffix, etype in g.by_first[hit.group()]:
+                if not text.startswith(suffix, hit.start()):
+                    continue
+                if hit.start() == 0 or not NAME_CHAR.match(text[hit.start() - 1]) or text[hit.start() - 1].isdigit():
+                    if text[hit.start() - 1 : hit.start()] not in ("”", "）", ")"):
+                        continue  # nothing before the suffix can be part of a name
+                s0, e0 = hit.start(), hit.start() + len(suffix)
+                ti = ends.get(e0)
+                if ti is None or g.continues(text, e0):
+                    continue  # the suffix is inside a longer word (大学生, 中心城区)
+                end = e0
+                if etype == "Event":  # a trailing place qualifier: 中国创新挑战赛(上海)
+                    pq = _PAREN_PLACE.match(text, end)
+                    if pq:
+                        end = pq.end()
+                first = ti
+                while first > 0 and tokens[first][0] > s0:
+                    first -= 1
+                if tokens[first][0] < s0 and not is_name_token(text[tokens[first][0] : s0]):
+                    continue
+                word = text[tokens[first][0] : e0]
+                if len(suffix) == 1 and word != suffix and word in word_tags() and word not in self.known:
+                    continue  # 布局, 格局, 展厅: a common word, not a name suffix
+                start = g.walk_left(text, tokens, first)
+                trim = g.leading_trim.match(text, start)
+                if trim:
+                    start = trim.end()
+                if start > 0 and text[start - 1].isdigit() and text[start] in "家个项所批位名":
+                    start += 1  # 11家省实验室: the counter of a number before the name
+                while start < s0 and text[start] in " 　-—·":
+                    start += 1
+                if start >= s0:
+                    continue
+                prefix = text[start:s0]
+                if (
+                    "级" in prefix
+                    or "\n" in prefix
+                    or text[start - 1 : start] == "级"
+                    or re.search("有关|相关|各类|一批", prefix)
+                ):
+                    continue
+                toks = [text[max(s, start) : min(e, s0)] for s, e in tokens.covering(start, s0)]
+                subtype = re.search(r"[类型](.+)$", text[start:end])
+                if not (subtype and subtype.group(1) in self.known) and not g.specific(prefix, toks, etype, suffix):
+                    continue
+                if prefix in self.places and etype not in ("Agency", "Place") and suffix not in self.vocab.after_place_ok:
+                    continue  # 韩国公司, 上海企业: a place and a class noun (but 江苏大学, 陕西实验室)
+                if suffix == "项目" and g.suffix_type(prefix) == "Program":
+                    continue  # 火炬计划项目: the items of a program, found by its own suffix
+                if word_tags().get(text[start:end], "")[:1] in ("n", "v", "a", "l", "i", "d") and word_tags().get(
+                    text[start:end], ""
+                ) not in ("nr", "ns", "nt", "nz", "nrt", "nrfg") and text[start:end] not in self.known:
+                    continue  # 流动资金, 服务中心: an ordinary word of the dictionary
+                yield Cand(start, end, g.refine(etype, suffix), f"pattern:suffix:{suffix}", priority=len(suffix))
+
+    # ------------------------------------------------------------------ persons
+
+    def _persons(self, text: str, addressees: Sequence[str]) -> Iterable[Cand]:
+        """A surname and one or two more characters, in a context only people have."""
+        tags = word_tags()
+
+        def plausible(name: str) -> bool:
+            if not self._person.fullmatch(name) or any(c in self.vocab.stop_chars for c in name[1:]):
+                return False
+            if name.endswith(self._title_words) or name[1:] in self._title_words or name[-1] in "副原前代":
+                return False  # 赵委员, 王主任, 刘鹤副: a surname and a title, not a name
+            tag = tags.get(name)
+            return (tag is None or tag.startswith("nr")) and name not in self.known and not self.grammar.suffix_type(name)
+
+        # name + title or verb of speech: 王军副局长, 兰壮丽表示, 李俊成一行
+        for m in re.finditer(rf"(?=({self._title_after}|{self._verbs_after}))", text):
+            at = m.start()
+            for k in (3, 2):
+                name = text[at - k : at]
+                if len(name) == k and plausible(name) and (at - k == 0 or not _joins(text[at - k - 1], name, tags)):
+                    yield Cand(at - k, at, "Person", "pattern:person-title")
+                    break
+        # title + name + boundary: 厅长兰壮丽表示, 记者陈云波报道
+        for m in re.finditer(self._title_before, text):
+            at = m.end()
+            for k in (3, 2):
+                name = text[at : at + k]
+                after = text[at + k : at + k + 4]
+                if len(name) == k and plausible(name) and _ends_name(after, self._verbs_after, self._title_after):
+                    yield Cand(at, at + k, "Person", "pattern:person-title")
+                    break
+        for m in self._fields.finditer(text):
+            for k in (3, 2):
+                name = m.group(1)[:k]
+                rest = text[m.start(1) + k : m.start(1) + k + 1]
+                if plausible(name) and (not rest or not re.match(rf"[{CJK}]", rest)):
+                    yield Cand(m.start(1), m.start(1) + k, "Person", "pattern:person-field")
+                    break
+        for name in addressees:
+            if 2 <= len(name) <= 3 and self._person.fullmatch(name) and not self.grammar.suffix_type(name):
+                for hit in re.finditer(re.escape(name), text):
+                    yield Cand(hit.start(), hit.end(), "Person", "pattern:addressee", priority=2)
+
+    # ------------------------------------------------------------------ enumerations
+
+    def _list_members(self, text: str, tokens: Tokens) -> Iterable[Cand]:
+        """Members of an enumeration that ends in a class noun: 阿斯利康、威高集团、华润医商等近 60 家大企业."""
+        g = self.grammar
+        starts = tokens.by_start
+        for m in re.finditer("、", text):
+            # only the last separator of a list: what follows the last item is the class noun
+            nxt = text.find("、", m.end(), m.end() + 12)
+            if nxt != -1 and not re.search(r"[，。；：\n]", text[m.end() : nxt]):
                 continue
-            yield _Cand(s0, e0, _refine(suffix_type(name) or etype, name, ""), "pattern:list-member")
+            last = re.match(rf"[{CJK}A-Za-z0-9]{{2,10}}?(?=等|\s*[0-9一二三四五六七八九十]+\s*[家个所])", text[m.end() : m.end() + 12])
+            if not last:
+                continue
+            tail = self._list_tail.match(text, m.end() + last.end())
+            if not tail:
+                continue
+            etype = self.vocab.list_heads.get(tail.group("head"), "Organization")
+            items = [(m.end(), m.end() + last.end())]
+            pos = m.start()
+            while True:
+                prev = text.rfind("、", max(0, pos - 12), pos)
+                seg_start = prev + 1 if prev != -1 else None
+                if seg_start is not None and re.fullmatch(rf"[{CJK}A-Za-z0-9]{{2,10}}", text[seg_start:pos]):
+                    items.append((seg_start, pos))
+                    pos = prev
+                    continue
+                k = tokens.by_end.get(pos)  # the first item: from the end of the governing verb or punctuation
+                if k is not None:
+                    first_start = g.walk_left(text, tokens, k)
+                    if first_start < pos and first_start in starts:
+                        items.append((first_start, pos))
+                break
+            if len(items) < 2:
+                continue
+            for s0, e0 in items:
+                name = text[s0:e0]
+                hit = g.suffix_of(name)
+                sfx = hit[0] if hit else ""
+                head = name[: len(name) - len(sfx)]
+                if g.generic(name) or not head or g.generic(head) or (hit and hit[1] in ("Agency", "Place", "Event", "Program")):
+                    continue
+                sub = g.refine(hit[1], sfx) if hit else etype
+                yield Cand(s0, e0, sub, "pattern:list-member")
 
 
-def find_pattern_mentions(
-    text: str,
-    tokens: Sequence[tuple[int, int]],
-    *,
-    addressees: Sequence[str] = (),
-    places: frozenset[str] = frozenset(),
-    known: frozenset[str] = frozenset(),
-) -> list[_Cand]:
-    """Candidate names found by pattern (no lexicon), as ``_Cand`` spans of ``text``."""
-    tokens = _as_tokens(tokens)
-    out: list[_Cand] = []
-    out.extend(_titles(text))
-    out.extend(_quoted(text))
-    out.extend(_suffix_names(text, tokens, places, known))
-    out.extend(_persons(text, addressees))
-    out.extend(_list_members(text, tokens))
-    return out
+def _alt(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
-def select_mentions(cands: Iterable[_Cand], text: str = "") -> list[_Cand]:
+def _joins(prev: str, name: str, tags: dict[str, str]) -> bool:
+    """Does the character before a person candidate form a word with its start (e.g. 中 + 国)?"""
+    return bool(re.match(rf"[{CJK}]", prev)) and (prev + name[:1]) in tags and prev not in "的与和及是由向对在、"
+
+
+def _ends_name(after: str, verbs: str, titles: str) -> bool:
+    """Is ``after`` a place where a person's name can end (punctuation, a verb of speech, a title)?"""
+    return not after or bool(re.match(rf"(?:[，。、；：,;:\s（(“”]|{verbs}|{titles}|同志|等|在|到|来|对|和|与)", after))
+
+
+# --------------------------------------------------------------------------- selection
+
+
+def select_mentions(cands: Iterable[Cand], text: str, grammar: NameGrammar) -> list[Cand]:
     """Non-overlapping spans: longest first, then by priority (titles > lexicon > patterns).
 
     A pattern name that only prepends words to a known name (研究 + 上海市科学技术委员会)
     is dropped unless what it prepends is itself a known name (闵行区 + 大零号湾…).
     """
     cands = list(cands)
-    known = [c for c in cands if c.rule == "lexicon"]
-    by_end: dict[int, list[_Cand]] = {}
+    known = [c for c in cands if c.rule in KNOWN_RULES or c.rule == "pattern:body"]
+    by_end: dict[int, list[Cand]] = {}
     for c in known:
         by_end.setdefault(c.end, []).append(c)
-    cands = [c for c in cands if not _prepends_words(c, by_end.get(c.end, ()), known, text)]
-    chosen: list[_Cand] = []
+    cands = [c for c in cands if not _prepends_words(c, by_end.get(c.end, ()), known, text, grammar)]
+    cands = _drop_glued(cands, text, grammar)
+    chosen: list[Cand] = []
     taken = bytearray(max((c.end for c in cands), default=0))
     for c in sorted(cands, key=lambda c: (-(c.end - c.start), -c.priority, c.start, c.type)):
         if any(taken[c.start : c.end]):
@@ -334,92 +426,100 @@ def select_mentions(cands: Iterable[_Cand], text: str = "") -> list[_Cand]:
     return sorted(chosen, key=lambda c: (c.start, c.end))
 
 
-def _prepends_words(c: _Cand, same_end: Iterable[_Cand], known: Sequence[_Cand], text: str) -> bool:
-    if c.rule == "lexicon" or not c.rule.startswith("pattern:suffix"):
-        return False
+def _drop_glued(cands: list[Cand], text: str, grammar: NameGrammar) -> list[Cand]:
+    """Drop pattern names that glue two names (上海银行 + 科创贷, 上交所 + 科创板上市公司) or that
+    append only generic words to a known name (科技创新券 + 政策补贴, 创新券 + 项目)."""
+    starts: dict[int, list[Cand]] = {}
+    for c in cands:
+        if c.type and c.type != "Place":
+            starts.setdefault(c.start, []).append(c)
+    out = []
+    for c in cands:
+        glued = False
+        if c.rule.startswith("pattern:suffix"):
+            for k in starts.get(c.start, ()):
+                if (k.rule not in KNOWN_RULES and k.rule != "pattern:body") or k.end >= c.end or k.type == "Agency":
+                    continue  # a government's program keeps its name: 国务院深化服务贸易创新发展试点
+                rest = text[k.end : c.end].strip("“”")
+                rest_start = c.end - len(text[k.end : c.end].lstrip("“”"))
+                if grammar.generic(rest) or any(o is not c and o.end <= c.end for o in starts.get(rest_start, ())):
+                    glued = True
+                    break
+        if not glued:
+            out.append(c)
+    return out
+
+
+def _prepends_words(c: Cand, same_end: Iterable[Cand], known: Sequence[Cand], text: str, grammar: NameGrammar) -> bool:
+    if c.rule in KNOWN_RULES or not c.rule.startswith("pattern:suffix"):
+        return False  # known names, bodies and titles are names as written
     for k in same_end:
         if k.start > c.start:
             added = text[c.start : k.start]
             if re.search(r"[类型]$", added):
                 return False  # a subtype: 技术服务类科技创新券
             added = re.split(r"[类型]", added)[-1]  # 技术服务类 + 东湖 + 创新券: judge 东湖
-            if any(x.start == c.start and x.end <= k.start for x in known):
+            if any(x.start == c.start and x.end == k.start for x in known):
                 return False  # a known name before it: 闵行区 + 大零号湾…
             # a proper name before it makes another thing (东湖 + 创新券); a verb or a generic word does not
-            pieces = _pieces(added)
-            function = any((_word_tags().get(w) or "n")[:1] in ("v", "p", "d", "c", "u", "r", "m", "q") for w in pieces)
-            return _generic(added) or function or not any(_nominal(w) for w in pieces)
+            parts = pieces(added)
+            tags = word_tags()
+            function = any((tags.get(w) or "n")[:1] in ("v", "p", "d", "c", "u", "r", "m", "q") for w in parts)
+            return grammar.generic(added) or function or not any(_nominal(w, grammar) for w in parts)
     return False
 
 
-def _pieces(text: str) -> list[str]:
-    """Split ``text`` into dictionary words, longest first from the left."""
-    tags, out, i = _word_tags(), [], 0
-    while i < len(text):
-        k = next((k for k in (4, 3, 2) if text[i : i + k] in tags), 1)
-        out.append(text[i : i + k])
-        i += k
+def _nominal(word: str, grammar: NameGrammar) -> bool:
+    """A noun-like word (or an unknown one): 东湖, 甬江; not 经, 研究, 支持."""
+    tag = word_tags().get(word)
+    return (tag is None and len(word) > 1) or ((tag or "").startswith(("n", "j", "s")) and not grammar.generic(word))
+
+
+#: The rule of a name found inside a 《title》 (an agency the title names).
+NESTED = "nested:title"
+
+
+def nested_in_titles(cands: Sequence[Cand]) -> list[Cand]:
+    """The agencies a 《title》 names (《科技部财政部国家税务总局关于印发…的通知》 → 科技部, 财政部 …):
+    entities of their own, kept beside the title as nested mentions."""
+    titles = [c for c in cands if c.rule == "pattern:title"]
+    if not titles:
+        return []
+    agencies = sorted(
+        (c for c in cands if c.type == "Agency" and (c.rule in KNOWN_RULES or c.rule == "pattern:body")),
+        key=lambda c: (c.start, -(c.end - c.start)),
+    )
+    out: list[Cand] = []
+    for t in titles:
+        inside = [a for a in agencies if t.start < a.start and a.end < t.end]
+        for a in inside:
+            if not any(o.start <= a.start and a.end <= o.end and o is not a for o in inside):
+                if not any(o.start == a.start and o.end == a.end for o in out):
+                    out.append(Cand(a.start, a.end, a.type, NESTED, a.canonical))
     return out
 
 
-def _nominal(word: str) -> bool:
-    """A noun-like word (or an unknown one): 东湖, 甬江; not 经, 研究, 支持."""
-    tag = _word_tags().get(word)
-    return tag is None and len(word) > 1 or (tag or "").startswith(("n", "j", "s")) and not _generic(word)
-    return False
+class MentionSelector:
+    """spaCy component: the chosen mentions as ``doc.spans["stikg_mentions"]``, tokens split to fit."""
 
-
-# --------------------------------------------------------------------------- component
-
-
-def _doc_tokens(doc: Any) -> list[tuple[int, int]]:
-    """``(start, end)`` of the non-space tokens of a spaCy Doc."""
-    return [(t.idx, t.idx + len(t)) for t in doc if not t.is_space]
-
-
-class MentionFinder:
-    """spaCy component: finds typed mentions and stores them in ``doc._.mentions``.
-
-    Mentions are also set as ``doc.spans["stikg"]`` where they align with tokens.
-    """
-
-    def __init__(self, lexicon: Lexicon) -> None:
+    def __init__(self, lexicon: Lexicon, grammar: NameGrammar) -> None:
         self.lexicon = lexicon
-        self.scanner = _LexiconScanner(lexicon)
-        self.places = frozenset(n for e in lexicon.entries if e.base_type == "Place" for n in e.names)
-        self.known = frozenset(n for e in lexicon.entries for n in e.names)
+        self.grammar = grammar
 
-    def __call__(self, doc: Any, addressees: Sequence[str] = ()) -> Any:
-        text = doc.user_data.get("text") or doc.text  # Doc.text re-joins every token: read it once, upstream
-        tokens = _doc_tokens(doc)
-        addressees = addressees or (doc.user_data.get("addressees") or ())
-        cands = self.scanner.scan(text)
-        cands.extend(find_pattern_mentions(text, tokens, addressees=addressees, places=self.places, known=self.known))
-        mentions = []
-        spans = []
-        for c in select_mentions(cands, text):
+    def __call__(self, doc: Any) -> Any:
+        from kg.nlp import MENTIONS, doc_text, set_spans
+
+        text = doc_text(doc)
+        cands = doc._.name_candidates or []
+        chosen = []
+        for c in select_mentions(cands, text, self.grammar) + nested_in_titles(cands):
             if not c.type:
                 continue  # a blocked phrase
-            surface = text[c.start : c.end]
             canonical = c.canonical
-            if canonical is None and c.rule != "lexicon":
-                entry = self.lexicon.by_name(surface)
+            if canonical is None and c.rule not in KNOWN_RULES:
+                entry = self.lexicon.by_name(text[c.start : c.end])
                 if entry is not None:
                     canonical = entry.label
-            mentions.append(
-                Mention(
-                    doc=doc.user_data.get("doc_id", ""),
-                    start=c.start,
-                    end=c.end,
-                    text=surface,
-                    type=c.type,
-                    rule=c.rule,
-                    canonical=canonical,
-                )
-            )
-            span = doc.char_span(c.start, c.end, label=c.type)
-            if span is not None:
-                spans.append(span)
-        doc._.mentions = mentions
-        doc.spans["stikg"] = spans
-        return doc
+            chosen.append((c.start, c.end, c.type, c.rule, canonical))
+        doc._.name_candidates = None
+        return set_spans(doc, MENTIONS, chosen)

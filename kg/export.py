@@ -3,6 +3,9 @@
 RDF formats are serialised by pyoxigraph from ``stikg.nq`` with sorted
 statements (deterministic output): ``trig``, ``nq`` and ``jsonld`` keep one
 named graph per source document; ``ttl`` and ``nt`` hold the union of all graphs.
+``ttl`` and ``trig`` declare the project's prefixes (:data:`kg.graph.PREFIXES`);
+``jsonld`` has a ``@context`` of the same prefixes and a short key per property
+(:func:`compact_jsonld`).
 
 Network formats come from ``graph.json``: one node per entity with ``label``,
 ``type``, ``aliases`` and ``iri`` attributes, one directed edge per
@@ -23,17 +26,22 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import os
+import re
+import stat
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from kg.errors import OutputError
+from kg.graph import PREFIXES
 from kg.model import RELATION_LABELS
 from kg.paths import Index, load_index, source_of
-from kg.store import PREFIXES
 
-__all__ = ["FORMATS", "RDF_FORMATS", "render", "export", "csv_targets", "to_networkx"]
+__all__ = [
+    "FORMATS", "RDF_FORMATS", "render", "export", "csv_targets", "to_networkx", "compact_jsonld"
+]
 
 RDF_FORMATS: tuple[str, ...] = ("ttl", "trig", "nt", "nq", "jsonld")
 FORMATS: tuple[str, ...] = (*RDF_FORMATS, "graphml", "gexf", "csv")
@@ -64,7 +72,122 @@ def _rdf(graph_dir: str | os.PathLike[str], fmt: str) -> bytes:
     prefixes = PREFIXES if fmt in ("ttl", "trig") else None
     data = ox.serialize(items, format=target, prefixes=prefixes)
     assert data is not None  # no output file given: pyoxigraph returns the bytes
+    if fmt == "jsonld":
+        return compact_jsonld(json.loads(data))
     return data
+
+
+# --------------------------------------------------------------------------- JSON-LD
+
+RDF_TYPE = PREFIXES["rdf"] + "type"
+_TERM = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def _curie(iri: str) -> str:
+    """``res:Program/高企贷`` for an IRI under one of :data:`PREFIXES`, else the IRI itself."""
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and len(iri) > len(ns) and not iri[len(ns):].startswith("//"):
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
+
+
+def _kind(value: dict[str, Any]) -> tuple[str, str | None]:
+    """How a JSON-LD value object can be shortened: by IRI, datatype, language or as a string."""
+    if "@id" in value:
+        return ("@id", None)
+    if "@language" in value:
+        return ("@language", value["@language"])
+    if "@type" in value:
+        return ("@type", value["@type"])
+    return ("string", None)
+
+
+def _types_as_keyword(nodes: list[dict[str, Any]]) -> bool:
+    """Whether every ``rdf:type`` value is an IRI, so that ``@type`` can carry them all."""
+    return all("@id" in t and not t["@id"].startswith("_:") for n in nodes for t in n.get(RDF_TYPE, []))
+
+
+def _terms(nodes: list[dict[str, Any]], skip: set[str]) -> dict[str, tuple[str, dict[str, Any]]]:
+    """Property IRI → (key, term definition): the local name when unique, else the CURIE."""
+    kinds: dict[str, set[tuple[str, str | None]]] = {}
+    for node in nodes:
+        for prop, values in node.items():
+            if not prop.startswith("@") and prop not in skip:
+                kinds.setdefault(prop, set()).update(_kind(v) for v in values)
+    local: dict[str, list[str]] = {}
+    for prop in kinds:
+        curie = _curie(prop)
+        name = curie.split(":", 1)[1] if curie != prop else ""
+        if _TERM.fullmatch(name) and name not in PREFIXES:
+            local.setdefault(name, []).append(prop)
+    keys = {props[0]: name for name, props in local.items() if len(props) == 1}
+    terms: dict[str, tuple[str, dict[str, Any]]] = {}
+    for prop, found in sorted(kinds.items()):
+        definition: dict[str, Any] = {"@id": _curie(prop)}
+        if len(found) == 1:
+            (kind, arg), = found
+            if kind == "@id":
+                definition["@type"] = "@id"
+            elif kind == "@type" and arg is not None:
+                definition["@type"] = _curie(arg)
+            elif kind == "@language":
+                definition["@language"] = arg
+        terms[prop] = (keys.get(prop, _curie(prop)), definition)
+    return terms
+
+
+def _compact_node(node: dict[str, Any], terms: dict[str, tuple[str, dict[str, Any]]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if "@id" in node:
+        out["@id"] = _curie(node["@id"])
+    if RDF_TYPE in node and RDF_TYPE not in terms:
+        types = [_curie(t["@id"]) for t in node[RDF_TYPE]]
+        out["@type"] = types[0] if len(types) == 1 else types
+    for prop, values in node.items():
+        if prop.startswith("@") or prop not in terms:
+            continue
+        key, definition = terms[prop]
+        coerced = len(definition) > 1
+        compact = []
+        for value in values:
+            if not coerced:
+                value = dict(value)
+                if "@id" in value:
+                    value["@id"] = _curie(value["@id"])
+                elif "@type" in value:
+                    value["@type"] = _curie(value["@type"])
+                compact.append(value if set(value) != {"@value"} else value["@value"])
+            else:
+                compact.append(_curie(value["@id"]) if "@id" in value else value["@value"])
+        out[key] = compact[0] if len(compact) == 1 else compact
+    return out
+
+
+def compact_jsonld(expanded: list[dict[str, Any]]) -> bytes:
+    """Expanded JSON-LD (as pyoxigraph writes it) → a document with a ``@context``.
+
+    The context declares the project's prefixes (:data:`kg.graph.PREFIXES`) and one short key
+    per property: its local name (``prefLabel``, ``targets``, ``startOffset``) unless two
+    vocabularies share it (``rdf:subject`` and ``stikg:subject`` stay CURIEs), with the
+    value's type when every value of the property has the same one (``@id`` for IRIs, a
+    datatype, a language). IRIs are written as CURIEs (``res:Program/高企贷``), ``rdf:type``
+    as ``@type``; named graphs stay ``{"@id": graph, "@graph": [...]}``. Parsed back, the
+    document gives the same dataset, graph by graph. Key order is fixed: deterministic bytes.
+    """
+    nodes = [n for item in expanded for n in (item["@graph"] if "@graph" in item else [item])]
+    terms = _terms(nodes, {RDF_TYPE} if _types_as_keyword(nodes) else set())
+    context: dict[str, Any] = dict(PREFIXES)
+    for key, definition in sorted(terms.values(), key=lambda kd: kd[0]):
+        context[key] = definition if len(definition) > 1 else definition["@id"]
+    graph: list[dict[str, Any]] = []
+    for item in expanded:
+        if "@graph" in item:
+            graph.append({"@id": _curie(item["@id"]),
+                          "@graph": [_compact_node(n, terms) for n in item["@graph"]]})
+        else:
+            graph.append(_compact_node(item, terms))
+    text = json.dumps({"@context": context, "@graph": graph}, ensure_ascii=False, indent=1)
+    return (text + "\n").encode("utf-8")
 
 
 def to_networkx(index: Index) -> Any:
@@ -151,8 +274,34 @@ def csv_targets(out: str | os.PathLike[str]) -> tuple[Path, Path]:
     return stem.with_name(stem.name + ".nodes.csv"), stem.with_name(stem.name + ".edges.csv")
 
 
+def _umask() -> int:
+    """The process umask (read from /proc where it can be, so that it is never changed)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _mode_for(path: Path) -> int:
+    """The mode ``open(path, "w")`` would give: the existing file's, else 0o666 less the umask."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return 0o666 & ~_umask()
+
+
 def _write_atomic(files: list[tuple[Path, bytes]]) -> None:
-    """Write every file to a temporary name first, then rename them all: nothing half-written."""
+    """Write every file to a temporary name first, then rename them all: nothing half-written.
+
+    The temporary file (private, 0600) gets the mode a plain ``open(path, "w")`` would give
+    before it is renamed, so exports honour the umask.
+    """
     temps: list[tuple[str, Path]] = []
     try:
         for path, data in files:
@@ -162,6 +311,7 @@ def _write_atomic(files: list[tuple[Path, bytes]]) -> None:
                 with os.fdopen(fd, "wb") as fh:
                     temps.append((tmp, path))
                     fh.write(data)
+                os.chmod(tmp, _mode_for(path))
             except OSError as exc:
                 raise OutputError(
                     f"cannot write {path}: {exc.strerror or exc}; choose another --out"

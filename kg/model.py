@@ -26,6 +26,8 @@ __all__ = [
     "DocumentMeta",
     "Document",
     "Sentence",
+    "SentenceState",
+    "Ref",
     "Evidence",
     "Mention",
     "Entity",
@@ -171,9 +173,18 @@ class Document:
         return self.offsets[start], self.offsets[end - 1] + 1
 
     def evidence(self, start: int, end: int) -> Evidence:
-        """Evidence for a span of ``clean``: original offsets and original text."""
+        """Evidence for a span of ``clean``: offsets into ``text``, and the span as readable text.
+
+        The offsets point into the original ``text`` (markup and all); the evidence text is
+        ``clean[start:end]``, the same words without Markdown emphasis and heading marks,
+        HTML tags and entities, and with page breaks joined, as a reader wants to see them.
+
+        >>> doc = Document("d", "d.md", "**8家**银行", "8家银行", [2, 3, 6, 7])
+        >>> doc.evidence(0, 4)
+        Evidence(doc='d', start=2, end=8, text='8家银行')
+        """
         ostart, oend = self.to_original(start, end)
-        return Evidence(self.id, ostart, oend, self.text[ostart:oend])
+        return Evidence(self.id, ostart, oend, self.clean[start:end])
 
 
 @dataclass(frozen=True)
@@ -183,6 +194,52 @@ class Sentence:
     start: int
     end: int
     text: str
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A mention resolved to its entity, as the relation and observation rules see it."""
+
+    key: str
+    type: str  # the SPEC base type
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class SentenceState:
+    """A sentence and what the text before it has established (``doc._.discourse``).
+
+    ``topic``: the organisation or platform that opened an earlier sentence of the
+    paragraph as its subject; ``agency``: the last agency that did so (the implicit agent
+    of 一是…/二是…); ``recent``: the program or platform the previous sentence was about;
+    ``section``/``place``: the thing and the place the last heading named; ``local``: what a
+    figure without a named subject is about (the paragraph's opening entity, else the
+    section's); ``anaphors``: clause-initial 平台/该平台/大会… resolved to the entity named
+    before; ``year``: the year the sentence speaks of or that is in force, ``carried_year``:
+    the period year an earlier sentence of the paragraph gave.
+    """
+
+    sent: Sentence
+    mentions: tuple[Ref, ...]
+    anaphors: tuple[Ref, ...] = ()
+    heading: bool = False
+    bullet: bool = False
+    new_line: bool = False
+    topic: Ref | None = None
+    agency: Ref | None = None
+    recent: Ref | None = None
+    section: Ref | None = None
+    place: Ref | None = None
+    local: Ref | None = None
+    year: int | None = None
+    carried_year: int | None = None
+
+    @property
+    def subject(self) -> Ref | None:
+        """The paragraph's topic, else the section's."""
+        return self.topic or self.section
 
 
 def in_sentence(items: Sequence[Any], first: int, sent: Sentence) -> list[Any]:
@@ -198,7 +255,11 @@ def in_sentence(items: Sequence[Any], first: int, sent: Sentence) -> list[Any]:
 
 @dataclass(frozen=True)
 class Evidence:
-    """A span of a document's original text that supports a fact."""
+    """A span of a document that supports a fact.
+
+    ``start``/``end`` are offsets into ``Document.text`` (the text as read); ``text`` is
+    that span as a reader sees it, with markup removed (see :meth:`Document.evidence`).
+    """
 
     doc: str
     start: int

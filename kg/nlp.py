@@ -1,89 +1,312 @@
-"""``build_nlp()``: spaCy ``blank("zh")`` with the jieba segmenter and the stikg components.
+"""``build_nlp()``: the stikg spaCy pipeline, built from one config (``kg/pipeline.cfg``).
 
-This is the one place where pipeline components are registered, each under a
-versioned name. The components do their work at character level, so a name
-the lexicon knows is found whatever jieba makes of the text around it; the
-jieba tokens only serve to find where an unknown name starts.
+This is the one place where the stikg components are registered, each under a
+versioned factory name, and where the ``Doc``/``Span`` extensions they share are
+declared. The pipeline runs jieba segmentation (with the lexicon's names) and then:
+
+================================  ===================================================
+factory                           assigns
+================================  ===================================================
+``stikg_lexicon_ruler_v1``        ``doc._.name_candidates`` (lexicon, gazetteer)
+``stikg_name_patterns_v1``        ``doc._.name_candidates`` (titles, quotes, suffixes…)
+``stikg_mentions_v1``             ``doc.spans["stikg_mentions"]`` (whole-token spans)
+``stikg_doc_resolver_v1``         ``span.kb_id_`` (entity key), ``doc._.entities``
+``stikg_discourse_v1``            ``doc._.discourse`` (one state per sentence)
+``stikg_relation_rules_v1``       ``doc._.relations``
+``stikg_observation_rules_v1``    ``doc._.observations``
+================================  ===================================================
+
+Swapping a rule component for another (a trained one) is a change of the config.
 
 Example
 -------
->>> nlp = build_nlp()                                   # doctest: +SKIP
->>> doc = nlp("市科委打造InnoMatch全球技术供需对接平台。")  # doctest: +SKIP
->>> [(m.text, m.type) for m in doc._.mentions]          # doctest: +SKIP
+>>> nlp = build_nlp()                                        # doctest: +SKIP
+>>> doc = nlp("市科委打造InnoMatch全球技术供需对接平台。")       # doctest: +SKIP
+>>> [(s.text, s.label_) for s in doc.spans["stikg_mentions"]]  # doctest: +SKIP
 [('市科委', 'Agency'), ('InnoMatch全球技术供需对接平台', 'Platform')]
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import threading
+from collections.abc import Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from spacy.language import Language
 
-    from kg.lexicon import Lexicon
+__all__ = [
+    "CONFIG_PATH",
+    "MENTIONS",
+    "build_nlp",
+    "doc_text",
+    "get_nlp",
+    "load_config",
+    "pipeline_digest",
+    "set_spans",
+]
 
-__all__ = ["build_nlp", "get_nlp"]
+#: The shipped pipeline config.
+CONFIG_PATH = Path(__file__).resolve().parent / "pipeline.cfg"
 
-MENTION_FINDER = "stikg_mention_finder_v1"
+#: The span group that holds the chosen mentions.
+MENTIONS = "stikg_mentions"
 
 _lock = threading.Lock()
-_cached: dict[int, Any] = {}
+_cached: dict[str, Any] = {}
 _registered = False
 
 
 def _register() -> None:
-    """Register the stikg factories with spaCy (once per process)."""
+    """Register the stikg factories and extensions with spaCy (once per process)."""
     global _registered
     if _registered:
         return
     from spacy.language import Language
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span
 
-    from kg.entities import MentionFinder
+    for name in ("meta", "source_text", "stikg_text", "name_candidates", "entities", "discourse", "discourse_carry",
+                 "relations", "observations"):
+        if not Doc.has_extension(name):
+            Doc.set_extension(name, default=None)
+    for name in ("rule", "canonical"):
+        if not Span.has_extension(name):
+            Span.set_extension(name, default=None)
 
-    if not Doc.has_extension("mentions"):
-        Doc.set_extension("mentions", default=None)
-
-    @Language.factory(MENTION_FINDER, default_config={"lexicon_path": None})
-    def make_mention_finder(nlp: Language, name: str, lexicon_path: str | None) -> MentionFinder:
+    @Language.factory(
+        "stikg_lexicon_ruler_v1",
+        assigns=["doc._.name_candidates"],
+        default_config={"lexicon": None, "vocab": None, "gazetteer": True},
+    )
+    def make_lexicon_ruler(nlp: Language, name: str, lexicon: str | None, vocab: str | None, gazetteer: bool) -> Any:
+        from kg.divisions import load_divisions
+        from kg.entities import LexiconRuler
         from kg.lexicon import load_lexicon
 
-        return MentionFinder(load_lexicon(lexicon_path))
+        lex = load_lexicon(lexicon)
+        _add_jieba_words(lex, vocab)
+        return LexiconRuler(lex, load_divisions(vocab) if gazetteer else None)
+
+    @Language.factory(
+        "stikg_name_patterns_v1",
+        assigns=["doc._.name_candidates"],
+        default_config={"lexicon": None, "vocab": None, "bodies": True},
+    )
+    def make_name_patterns(nlp: Language, name: str, lexicon: str | None, vocab: str | None, bodies: bool) -> Any:
+        from kg.divisions import load_divisions
+        from kg.entities import NamePatterns
+        from kg.lexicon import load_lexicon
+        from kg.vocab import load_vocabulary
+
+        return NamePatterns(load_vocabulary(vocab), load_lexicon(lexicon), load_divisions(vocab) if bodies else None)
+
+    @Language.factory(
+        "stikg_mentions_v1",
+        requires=["doc._.name_candidates"],
+        assigns=["doc.spans"],
+        default_config={"lexicon": None, "vocab": None},
+    )
+    def make_mentions(nlp: Language, name: str, lexicon: str | None, vocab: str | None) -> Any:
+        from kg._names import NameGrammar
+        from kg.entities import MentionSelector
+        from kg.lexicon import load_lexicon
+        from kg.vocab import load_vocabulary
+
+        return MentionSelector(load_lexicon(lexicon), NameGrammar(load_vocabulary(vocab)))
+
+    @Language.factory(
+        "stikg_doc_resolver_v1",
+        requires=["doc.spans"],
+        assigns=["doc._.entities", "doc.spans"],
+        default_config={"vocab": None, "bodies": True},
+    )
+    def make_resolver(nlp: Language, name: str, vocab: str | None, bodies: bool) -> Any:
+        from kg.divisions import load_divisions
+        from kg.resolve import DocumentResolver
+
+        return DocumentResolver(load_divisions(vocab) if bodies else None)
+
+    @Language.factory(
+        "stikg_discourse_v1",
+        requires=["doc._.entities"],
+        assigns=["doc._.discourse"],
+        default_config={"vocab": None},
+    )
+    def make_discourse(nlp: Language, name: str, vocab: str | None) -> Any:
+        from kg.discourse import DiscourseTracker
+        from kg.vocab import load_vocabulary
+
+        return DiscourseTracker(load_vocabulary(vocab))
+
+    @Language.factory(
+        "stikg_relation_rules_v1",
+        requires=["doc._.discourse"],
+        assigns=["doc._.relations"],
+        default_config={"vocab": None},
+    )
+    def make_relations(nlp: Language, name: str, vocab: str | None) -> Any:
+        from kg.relations import RelationRules
+        from kg.vocab import load_vocabulary
+
+        return RelationRules(load_vocabulary(vocab))
+
+    @Language.factory(
+        "stikg_observation_rules_v1",
+        requires=["doc._.discourse"],
+        assigns=["doc._.observations"],
+        default_config={"vocab": None},
+    )
+    def make_observations(nlp: Language, name: str, vocab: str | None) -> Any:
+        from kg.observations import ObservationRules
+        from kg.vocab import load_vocabulary
+
+        return ObservationRules(load_vocabulary(vocab))
 
     _registered = True
 
 
-def _quiet_jieba(lexicon: Lexicon) -> None:
+def _add_jieba_words(lexicon: Any, vocab: str | None) -> None:
+    """Teach jieba the lexicon's names and the segmentation words (jieba's dictionary is global)."""
     import jieba
+
+    from kg.vocab import load_vocabulary
 
     jieba.setLogLevel(logging.WARNING)
     jieba.initialize()
     for word, freq, tag in lexicon.jieba_words():
         jieba.add_word(word, freq, tag)
-    from kg.entities import SEGMENTATION_WORDS
-
-    for word in SEGMENTATION_WORDS:
+    for word in load_vocabulary(vocab).segmentation_words:
         jieba.add_word(word, 2000)
 
 
-def build_nlp(*, lexicon_path: str | None = None) -> Language:
-    """A blank Chinese pipeline: jieba segmentation (with the lexicon) + mention finder."""
-    import spacy
+def load_config(path: str | Path | None = None, overrides: dict[str, Any] | None = None) -> Any:
+    """The pipeline config (``kg/pipeline.cfg`` unless ``path``), with ``overrides`` such as
+    ``{"paths.lexicon": "my.tsv"}`` applied."""
+    from thinc.api import Config
 
-    from kg.lexicon import load_lexicon
+    cfg = Config().from_disk(path or CONFIG_PATH, interpolate=False)
+    for dotted, value in (overrides or {}).items():
+        node = cfg
+        *parents, leaf = dotted.split(".")
+        for p in parents:
+            node = node.setdefault(p, {})
+        node[leaf] = value
+    return cfg
 
+
+def pipeline_digest(config: Any = None) -> str:
+    """A hash of the config and of every data file it names (lexicon, vocabulary, models).
+
+    Worker processes are built from the same config, and the extraction cache is keyed by
+    this digest, so a changed component, option or data file is never served stale.
+    """
+    from kg.lexicon import DEFAULT_PATH
+    from kg.vocab import vocabulary_digest
+
+    cfg = config if config is not None else load_config()
+    h = hashlib.sha256(cfg.to_str().encode("utf-8"))
+    paths = cfg.get("paths", {})
+    lexicon = paths.get("lexicon")
+    h.update(Path(lexicon or DEFAULT_PATH).read_bytes() if Path(lexicon or DEFAULT_PATH).is_file() else b"-")
+    h.update(vocabulary_digest(paths.get("vocab")).encode())
+    for key, value in sorted(paths.items()):
+        if key not in ("lexicon", "vocab") and value and Path(str(value)).is_dir():
+            for f in sorted(Path(str(value)).rglob("*")):
+                if f.is_file():
+                    h.update(str(f.relative_to(value)).encode() + hashlib.sha256(f.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def build_nlp(config: Any = None, *, lexicon_path: str | None = None) -> Language:
+    """The stikg pipeline built from ``config`` (default: ``kg/pipeline.cfg``).
+
+    ``lexicon_path`` is a shortcut for the override ``paths.lexicon``.
+    """
+    import jieba
+    from spacy.util import load_model_from_config
+
+    jieba.setLogLevel(logging.WARNING)
     _register()
-    _quiet_jieba(load_lexicon(lexicon_path))
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
-    nlp.add_pipe(MENTION_FINDER, config={"lexicon_path": lexicon_path})
-    return nlp
+    cfg = config if config is not None else load_config()
+    if lexicon_path is not None:
+        cfg = load_config(overrides={"paths.lexicon": lexicon_path}) if config is None else cfg
+    return load_model_from_config(cfg, auto_fill=True, validate=True)
 
 
-def get_nlp() -> Language:
-    """The process-wide default pipeline, built on first use."""
+def get_nlp(config: Any = None) -> Language:
+    """The process-wide pipeline for ``config`` (default config when ``None``), built on first use."""
+    cfg = config if config is not None else load_config()
+    key = cfg.to_str()
     with _lock:
-        if 0 not in _cached:
-            _cached[0] = build_nlp()
-        return _cached[0]
+        if key not in _cached:
+            _cached[key] = build_nlp(cfg)
+        return _cached[key]
+
+
+def doc_text(doc: Any) -> str:
+    """``doc.text``, read once (``Doc.text`` re-joins every token on each access)."""
+    text = doc._.stikg_text
+    if text is None:
+        text = doc.text
+        doc._.stikg_text = text
+    return text
+
+
+def set_spans(doc: Any, group: str, spans: Iterable[tuple[int, int, str, str | None, str | None]]) -> Any:
+    """Store character spans ``(start, end, label, rule, canonical)`` as ``doc.spans[group]``.
+
+    Tokens are split where a span boundary falls inside one, so every span is exact; the
+    other span groups are rebuilt on the new tokens (spaCy's retokenizer leaves them stale).
+    """
+    spans = list(spans)
+    bounds = sorted({b for s, e, *_ in spans for b in (s, e)})
+    doc = _split_at(doc, bounds)
+    group_spans = []
+    for start, end, label, rule, canonical in spans:
+        span = doc.char_span(start, end, label=label)
+        if span is None:  # only whitespace in between: cannot happen after the split, kept safe
+            continue
+        span._.rule = rule
+        span._.canonical = canonical
+        group_spans.append(span)
+    doc.spans[group] = group_spans
+    return doc
+
+
+def _split_at(doc: Any, bounds: list[int]) -> Any:
+    """Split the tokens that contain one of ``bounds`` strictly inside them."""
+    import bisect
+
+    starts = [t.idx for t in doc]
+    cuts: dict[int, list[int]] = {}
+    for b in bounds:
+        i = bisect.bisect_right(starts, b) - 1
+        if i < 0:
+            continue
+        tok = doc[i]
+        if tok.idx < b < tok.idx + len(tok.text):
+            cuts.setdefault(i, []).append(b - tok.idx)
+    if not cuts:
+        return doc
+    saved = {
+        name: [(s.start_char, s.end_char, s.label_, s.kb_id_, s._.rule, s._.canonical) for s in group]
+        for name, group in doc.spans.items()
+    }
+    with doc.retokenize() as retok:
+        for i, offsets in cuts.items():
+            tok = doc[i]
+            edges = [0, *sorted(set(offsets)), len(tok.text)]
+            orths = [tok.text[a:b] for a, b in zip(edges, edges[1:], strict=False)]
+            retok.split(tok, orths, heads=[(tok, k) for k in range(len(orths))])
+    for name, items in saved.items():
+        rebuilt = []
+        for s, e, label, kb, rule, canon in items:
+            span = doc.char_span(s, e, label=label, kb_id=kb)
+            if span is not None:
+                span._.rule, span._.canonical = rule, canon
+                rebuilt.append(span)
+        doc.spans[name] = rebuilt
+    return doc

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError, OutputError
-from kg.model import Corpus, Document, Extraction, Mention, Observation, Relation
+from kg.model import Corpus, Document, Entity, Extraction, Observation, Relation
 
 __all__ = [
     "extract_document",
@@ -43,49 +43,79 @@ CHUNK_CHARS = 100_000
 
 
 def extract_document(doc: Document, *, nlp: Any = None, chunk_chars: int = CHUNK_CHARS) -> Extraction:
-    """Entities, relations and observations of one document, entities resolved within it.
+    """Entities, relations and observations of one document: ``nlp(text)``, then the model.
 
-    A document longer than ``chunk_chars`` is segmented in pieces cut at line breaks
-    (names never span a line break in the clean text); offsets stay offsets into the document.
+    The pipeline reads :func:`~kg.documents.analysis_text` (simplified script, full-width
+    punctuation, one character for one), so its offsets are offsets into ``doc.clean``;
+    labels and evidence come from the text as written. A document longer than
+    ``chunk_chars`` is analysed in pieces cut at paragraph breaks.
     """
-    from kg.documents import split_sentences
+    from kg.documents import analysis_text
     from kg.nlp import get_nlp
-    from kg.observations import extract_observations
-    from kg.relations import extract_relations
-    from kg.resolve import resolve_document
 
     nlp = nlp or get_nlp()
-    found: list[Mention] = []
-    for offset, piece in _pieces(doc.clean, chunk_chars):
-        sdoc = nlp.make_doc(piece)
-        sdoc.user_data["doc_id"] = doc.id
-        sdoc.user_data["text"] = piece
-        sdoc.user_data["addressees"] = tuple(doc.meta.addressees)
-        for _name, proc in nlp.pipeline:
-            sdoc = proc(sdoc)
-        mentions = sdoc._.mentions or []
-        found.extend(replace(m, start=m.start + offset, end=m.end + offset) if offset else m for m in mentions)
-    entities, mentions, keys = resolve_document(doc, found)
-    sentences = split_sentences(doc.clean)
-    types = {e.key: e.type for e in entities}
-    names = {e.key: [e.label, *e.aliases] for e in entities}
-    relations = extract_relations(doc, sentences, mentions, keys, types, names)
-    observations = extract_observations(doc, sentences, mentions, keys, types)
+    analysed = analysis_text(doc.clean)
+    parts = []
+    carry = None
+    for offset, end in _pieces(analysed, chunk_chars):
+        sdoc = nlp.make_doc(analysed[offset:end])
+        sdoc._.meta = doc.meta
+        sdoc._.source_text = doc.clean[offset:end]
+        sdoc._.discourse_carry = carry  # what the pieces before established
+        sdoc = nlp(sdoc)
+        carry = sdoc._.discourse_carry
+        parts.append(_to_model(doc, sdoc, offset))
+    if len(parts) == 1:
+        entities, relations, observations = parts[0]
+    else:  # one entity per thing across the pieces of a long document
+        from kg.resolve import resolve_corpus
+
+        entities, remap = resolve_corpus([p[0] for p in parts])
+        entities.sort(key=lambda e: (min((s for _, s, _ in e.mentions), default=0), e.key))
+        relations = [replace(r, head=remap[r.head], tail=remap[r.tail]) for p in parts for r in p[1]]
+        relations = [r for r in relations if r.head != r.tail]
+        observations = [replace(o, subject=remap[o.subject]) for p in parts for o in p[2]]
     return Extraction(doc, entities, _unique(relations), _unique_obs(observations))
 
 
-def _pieces(text: str, size: int) -> Iterable[tuple[int, str]]:
-    """``(offset, piece)`` pairs covering ``text``, each about ``size`` long, cut after a line break."""
+def _to_model(doc: Document, sdoc: Any, offset: int) -> tuple[list[Entity], list[Relation], list[Observation]]:
+    """The model objects of one analysed piece (offsets into ``doc.clean`` start at ``offset``)."""
+    from kg.relations import rules
+
+    entities = [
+        replace(e, mentions=[(doc.id, *doc.to_original(s + offset, t + offset)) for _, s, t in e.mentions])
+        for e in sdoc._.entities
+    ]
+    by_name = rules()
+    relations = []
+    for head, name, tail, sent in sdoc._.relations:
+        r = by_name[name]
+        ev = doc.evidence(sent.start + offset, sent.end + offset)
+        relations.append(Relation(head, r.relation, tail, ev, r.name, r.confidence))
+    observations = [
+        Observation(
+            subject=subj, measure=measure, value=value, unit=unit, year=year,
+            evidence=doc.evidence(sent.start + offset, sent.end + offset), rule="number-unit", qualifier=qual,
+        )
+        for subj, measure, value, unit, year, qual, sent in sdoc._.observations
+    ]
+    return entities, relations, observations
+
+
+def _pieces(text: str, size: int) -> Iterable[tuple[int, int]]:
+    """``(start, end)`` pieces covering ``text``, each about ``size`` long, cut after a paragraph break."""
     if len(text) <= size:
-        yield 0, text
+        yield 0, len(text)
         return
     start = 0
     while start < len(text):
         end = min(start + size, len(text))
         if end < len(text):
-            cut = text.rfind("\n", start + size // 2, end)
+            cut = text.rfind("\n\n", start + size // 2, end)
+            if cut < 0:
+                cut = text.rfind("\n", start + size // 2, end)
             end = cut + 1 if cut >= 0 else end
-        yield start, text[start:end]
+        yield start, end
         start = end
 
 

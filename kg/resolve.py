@@ -18,13 +18,20 @@ import re
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
 
-from kg.model import Document, Entity, Mention, base_type
+from kg.model import Entity, Mention, base_type
+
+if TYPE_CHECKING:
+    from kg.divisions import Divisions
 
 __all__ = [
+    "DocumentResolver",
+    "entity_key",
     "name_key",
-    "resolve_document",
     "resolve_corpus",
+    "resolve_mentions",
 ]
 
 
@@ -83,11 +90,11 @@ def _tail_alias(short: str, long: str) -> bool:
     return len(short) >= 4 and any(long == p + short for p in _PLACE_PREFIXES)
 
 
-def _declared_aliases(doc: Document, mentions: Sequence[Mention]) -> list[tuple[str, str, int, int]]:
+def _declared_aliases(text: str, mentions: Sequence[Mention]) -> list[tuple[str, str, int, int]]:
     """Aliases the text declares right after a mention: ``（以下简称“X”）`` and ``X（Y）``."""
     out = []
     for m in mentions:
-        tail = doc.clean[m.end : m.end + 40]
+        tail = text[m.end : m.end + 40]
         decl = _ALIAS_DECL.match(tail)
         if decl:
             alias = decl.group(1).strip()
@@ -113,21 +120,59 @@ def _looks_like_short_form(alias: str, name: str) -> bool:
     return all(ch in it for ch in a) and a[0] == n[0] or n.endswith(a)
 
 
-def resolve_document(
-    doc: Document, mentions: Sequence[Mention]
-) -> tuple[list[Entity], list[Mention], list[str]]:
-    """Group a document's mentions into entities.
+class DocumentResolver:
+    """spaCy component: the mentions of one document grouped into entities.
 
-    Returns ``(entities, mentions, keys)``: the entities (label = the fullest
-    name in the document, aliases = the other names used), the mentions
-    (those given plus occurrences of declared and short-form aliases) and, for
-    each mention, the key of its entity.
+    Reads ``doc.spans["stikg_mentions"]``; adds the occurrences of declared and short-form
+    aliases to that group, sets each span's ``kb_id_`` to its entity's key and
+    ``doc._.entities`` to the entities (mentions as ``("", start, end)`` in the offsets of
+    the analysed text; labels and aliases as written in ``doc._.source_text`` when
+    the analysed text is a normalised view of it).
     """
+
+    def __init__(self, divisions: Divisions | None = None) -> None:
+        self.divisions = divisions
+
+    def __call__(self, doc: Any) -> Any:
+        from kg.nlp import MENTIONS, doc_text, set_spans
+
+        text = doc_text(doc)
+        source = doc._.source_text or text
+        mentions = [
+            Mention("", s.start_char, s.end_char, text[s.start_char : s.end_char], s.label_, s._.rule or "", s._.canonical)
+            for s in doc.spans[MENTIONS]
+        ]
+        entities, mentions, keys = resolve_mentions(text, mentions, source, divisions=self.divisions)
+        doc = set_spans(doc, MENTIONS, [(m.start, m.end, m.type, m.rule, m.canonical) for m in mentions])
+        key_at = {(m.start, m.end): k for m, k in zip(mentions, keys, strict=True)}
+        type_of = {e.key: e.type for e in entities}
+        spans = []
+        for span in doc.spans[MENTIONS]:
+            key = key_at[(span.start_char, span.end_char)]
+            new = doc.char_span(span.start_char, span.end_char, label=type_of[key], kb_id=key)
+            new._.rule, new._.canonical = span._.rule, span._.canonical
+            spans.append(new)
+        doc.spans[MENTIONS] = spans
+        doc._.entities = entities
+        return doc
+
+
+def resolve_mentions(
+    text: str, mentions: Sequence[Mention], source: str | None = None, *, divisions: Divisions | None = None
+) -> tuple[list[Entity], list[Mention], list[str]]:
+    """Group the mentions of one text into entities.
+
+    Returns ``(entities, mentions, keys)``: the entities (label = the fullest name in the
+    text, aliases = the other names used, as written in ``source``), the mentions (those
+    given plus occurrences of declared and short-form aliases) and, for each mention, the
+    key of its entity. Entity mentions are ``("", start, end)`` in ``text`` offsets.
+    """
+    source = source if source is not None and len(source) == len(text) else text
     mentions = list(mentions)
     groups = _Groups()
     canonical: dict[str, str] = {}
     for m in mentions:
-        k = name_key(_ORDINAL.sub("", m.text) or m.text)
+        k = _mkey(m.text)
         groups.find(k)
         if m.canonical:
             ck = name_key(m.canonical)
@@ -137,15 +182,20 @@ def resolve_document(
 
     # aliases declared in the text: 国家技术转移东部中心（以下简称“东部中心”）
     extra: list[Mention] = []
-    for name, alias, s, e in _declared_aliases(doc, mentions):
+    for name, alias, s, e in _declared_aliases(text, mentions):
         groups.union(name_key(name), name_key(alias))
         types.setdefault(name_key(alias), types.get(name_key(name), "Organization"))
         if not any(m.start == s and m.end == e for m in mentions):
-            extra.append(_mention_like(doc, s, e, types[name_key(name)], "alias:declared"))
+            extra.append(Mention("", s, e, text[s:e], types[name_key(name)], "alias:declared"))
+
+    # bodies named by level only (省科技厅) are the body of that level the text names (湖北省科学技术厅)
+    if divisions is not None:
+        for short, full in _body_aliases(mentions, divisions):
+            groups.union(_mkey(short), _mkey(full))
 
     # short forms: without place prefix, or without a middle part
     known = {name_key(m.text) for m in mentions if m.canonical}
-    keys = sorted({name_key(_ORDINAL.sub("", m.text) or m.text) for m in mentions})
+    keys = sorted({_mkey(m.text) for m in mentions})
     by_len = sorted(keys, key=lambda k: (-len(k), k))
     for short in keys:
         for long in by_len:
@@ -162,53 +212,77 @@ def resolve_document(
                 break
 
     # occurrences of a long name's tail that nothing else found: 技术交易所
-    taken = [(m.start, m.end) for m in mentions + extra]
+    taken = bytearray(len(text) + 1)
+    for m in mentions + extra:
+        taken[m.start : m.end] = b"\x01" * (m.end - m.start)
     for m in list(mentions):
         if m.rule == "lexicon" and m.canonical and m.canonical != m.text:
             continue
         for p in _PLACE_PREFIXES:
             if m.text.startswith(p) and len(m.text) - len(p) >= 4:
                 tail = m.text[len(p) :]
-                for hit in re.finditer(re.escape(tail), doc.clean):
+                for hit in re.finditer(re.escape(tail), text):
                     s, e = hit.start(), hit.end()
-                    if any(s < te and ts < e for ts, te in taken):
+                    if any(taken[s:e]):
                         continue
-                    extra.append(_mention_like(doc, s, e, m.type, "alias:short-form"))
-                    taken.append((s, e))
+                    extra.append(Mention("", s, e, text[s:e], m.type, "alias:short-form"))
+                    taken[s:e] = b"\x01" * (e - s)
                     groups.union(name_key(tail), name_key(m.text))
                 break
     mentions = sorted(mentions + extra, key=lambda m: (m.start, m.end))
 
     members: dict[str, list[Mention]] = defaultdict(list)
     for m in mentions:
-        members[groups.find(name_key(_ORDINAL.sub("", m.text) or m.text))].append(m)
+        members[groups.find(_mkey(m.text))].append(m)
 
     entities: list[Entity] = []
     key_of_root: dict[str, str] = {}
     for root, ms in members.items():
         canon = canonical.get(root)
-        label = _label(ms, canon)
+        written = [replace(m, text=source[m.start : m.end]) for m in ms]
+        label = _label(written, canon)
         etype = _vote_type(ms)
-        key = entity_key(canon or label)
+        key = entity_key(canon or _label(ms, canon))
         key_of_root[root] = key
-        aliases = _aliases(label, ms, canon)
+        aliases = _aliases(label, written, canon)
         entities.append(
-            Entity(
-                key=key,
-                label=label,
-                type=etype,
-                aliases=aliases,
-                mentions=[(doc.id, *doc.to_original(m.start, m.end)) for m in ms],
-            )
+            Entity(key=key, label=label, type=etype, aliases=aliases, mentions=[("", m.start, m.end) for m in ms])
         )
     entities = _merge_same_key(entities)
     entities.sort(key=lambda e: (min((s for _, s, _ in e.mentions), default=0), e.key))
-    mkeys = [key_of_root[groups.find(name_key(_ORDINAL.sub("", m.text) or m.text))] for m in mentions]
+    mkeys = [key_of_root[groups.find(_mkey(m.text))] for m in mentions]
     return entities, mentions, mkeys
 
 
-def _mention_like(doc: Document, start: int, end: int, etype: str, rule: str) -> Mention:
-    return Mention(doc.id, start, end, doc.clean[start:end], etype, rule)
+def _body_aliases(mentions: Sequence[Mention], divisions: Divisions) -> list[tuple[str, str]]:
+    """Pairs of names of one government body: 省科技厅 ↔ 湖北省科学技术厅 (the only province body
+    of that name in the text), 陕西省科技厅 ↔ 陕西省科学技术厅."""
+    full: dict[tuple[str | None, str], dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    bare: dict[tuple[str | None, str], list[str]] = defaultdict(list)
+    for m in mentions:
+        if base_type(m.type) != "Agency":
+            continue
+        parsed = divisions.parse_body(m.text)
+        if parsed is None:
+            continue
+        place, level, body = parsed
+        if place is None:
+            bare[(level, body)].append(m.text)
+        else:
+            full[(level, body)][place].append(m.text)
+    pairs = []
+    for key, places in full.items():
+        for names in places.values():
+            pairs.extend((n, names[0]) for n in names[1:])
+        if len(places) == 1:
+            target = next(iter(places.values()))[0]
+            pairs.extend((n, target) for n in bare.get(key, []))
+    return pairs
+
+
+def _mkey(name: str) -> str:
+    """The grouping key of a mention: its name key without an ordinal (第4届, 2021)."""
+    return name_key(_ORDINAL.sub("", name) or name)
 
 
 def _display(name: str) -> str:
@@ -221,7 +295,12 @@ def _label(ms: Sequence[Mention], canon: str | None) -> str:
     names = [_display(m.text) for m in ms if m.rule != "alias:short-form"] or [_display(m.text) for m in ms]
     if canon and any(name_key(n) == name_key(canon) for n in names):
         return canon
-    return max(names, key=lambda n: (len(name_key(n)), n.startswith("《"), n))
+    return max(names, key=_label_rank)
+
+
+def _label_rank(name: str) -> tuple[int, bool, str]:
+    """Which of several names is the label: the longest, a 《title》 over the bare title."""
+    return len(name_key(name)), name.startswith("《"), name
 
 
 def _aliases(label: str, ms: Sequence[Mention], canon: str | None) -> list[str]:
@@ -288,10 +367,10 @@ def resolve_corpus(per_doc: Sequence[Sequence[Entity]]) -> tuple[list[Entity], d
         key = sorted(keys, key=lambda k: (-keys[k], -len(k), k))[0]
         labels = [e.label for e in es]
         exact = [n for n in labels if name_key(n) == key]
-        label = max(exact or labels, key=lambda n: (n.startswith("《"), len(n), n))
+        label = max(exact or labels, key=_label_rank)
         types = Counter(e.type for e in es)
         etype = sorted(types.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-        aliases = sorted({n for e in es for n in [e.label, *e.aliases]} - {label}, key=lambda n: (len(n), n))
+        aliases = sorted({n for e in es for n in [e.label, *e.aliases]} - {label})
         aliases = [a for a in aliases if name_key(a) != name_key(label)]
         dedup: dict[str, str] = {}
         for a in aliases:

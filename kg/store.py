@@ -5,6 +5,10 @@
 named graphs, so queries need no ``GRAPH`` clause. The prefixes of
 :data:`PREFIXES` are predeclared; a query may declare its own, which win.
 
+The Oxigraph server (``serve``) has no way to predeclare prefixes, so a query sent to it
+must declare what it uses; :func:`query_endpoint` sends a query to any SPARQL endpoint
+with the missing declarations of :data:`PREFIXES` added (:func:`with_prefixes`).
+
 Example::
 
     >>> result = query("build", "SELECT ?p WHERE { ?p stikg:targets ?t }")  # doctest: +SKIP
@@ -31,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import GraphNotBuiltError, QueryError, ServerError
+from kg.graph import PREFIXES
 
 __all__ = [
     "PREFIXES",
@@ -38,24 +43,15 @@ __all__ = [
     "Server",
     "load_store",
     "query",
+    "query_endpoint",
+    "with_prefixes",
     "find_oxigraph",
     "serve",
     "push",
     "shorten_iri",
 ]
 
-#: Prefixes every query may use without declaring them.
-PREFIXES: dict[str, str] = {
-    "stikg": "https://w3id.org/stikg/ontology#",
-    "res": "https://w3id.org/stikg/resource/",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-}
+# PREFIXES (the graph's own table, re-exported here) may be used in every query undeclared.
 
 XSD = PREFIXES["xsd"]
 _NUMERIC = {f"{XSD}{t}" for t in ("integer", "decimal", "double", "float", "int", "long")}
@@ -199,12 +195,31 @@ def _one_line(message: str, width: int = 160) -> str:
     return message if len(message) <= width else message[: width - 1].rstrip(", ") + "…"
 
 
+def _code(sparql: str) -> str:
+    """The query with IRIs, strings and comments blanked out (where prefixes cannot be)."""
+    return re.sub(r"<[^>\s]*>|\"[^\"\n]*\"|'[^'\n]*'|#[^\n]*", " ", sparql)
+
+
 def _undeclared_prefixes(sparql: str) -> list[str]:
     """Prefixes a query uses but neither declares nor finds predeclared (a hint for errors)."""
-    without_strings = re.sub(r"<[^>\s]*>|\"[^\"\n]*\"|'[^'\n]*'|#[^\n]*", " ", sparql)
-    declared = set(_PREFIX_DECL.findall(without_strings)) | set(PREFIXES)
-    used = _PREFIX_USE.findall(without_strings)
+    code = _code(sparql)
+    declared = set(_PREFIX_DECL.findall(code)) | set(PREFIXES)
+    used = _PREFIX_USE.findall(code)
     return sorted({p for p in used if p not in declared})
+
+
+def with_prefixes(sparql: str) -> str:
+    """``sparql`` with a ``PREFIX`` declaration for each of :data:`PREFIXES` it does not declare.
+
+    The declarations go in front of the query's first line, so an error a server reports
+    keeps its line number. Example::
+
+        >>> with_prefixes("PREFIX skos: <urn:x#>\\nASK {}").count("PREFIX skos:")
+        1
+    """
+    declared = set(_PREFIX_DECL.findall(_code(sparql)))
+    missing = " ".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items() if p not in declared)
+    return f"{missing} {sparql}" if missing else sparql
 
 
 def query(graph_dir: str | os.PathLike[str], sparql: str, *, store: Any = None) -> QueryResult:
@@ -232,9 +247,109 @@ def query(graph_dir: str | os.PathLike[str], sparql: str, *, store: Any = None) 
         variables = [v.value for v in answer.variables]
         rows = [[_term_json(sol[v]) for v in variables] for sol in answer]
         return QueryResult(kind="select", variables=variables, rows=rows)
-    rows = [[_term_json(t.subject), _term_json(t.predicate), _term_json(t.object)] for t in answer]
+    return _graph_result(answer)
+
+
+def _graph_result(triples: Any) -> QueryResult:
+    """The answer of a CONSTRUCT or DESCRIBE query: one sorted row per triple."""
+    rows = [[_term_json(t.subject), _term_json(t.predicate), _term_json(t.object)] for t in triples]
     rows.sort(key=lambda r: tuple(str(sorted(t.items())) for t in r if t))
     return QueryResult(kind="graph", variables=["subject", "predicate", "object"], rows=rows)
+
+
+def _result_term(term: dict[str, str] | None) -> dict[str, str] | None:
+    """A term of SPARQL JSON results in the form :func:`query` gives (plain strings untyped)."""
+    if term is None:
+        return None
+    kind = "literal" if term.get("type") == "typed-literal" else term.get("type", "literal")
+    out = {"type": kind, "value": term.get("value", "")}
+    if kind == "literal":
+        if term.get("xml:lang"):
+            out["xml:lang"] = term["xml:lang"]
+        elif term.get("datatype") and term["datatype"] != f"{XSD}string":
+            out["datatype"] = term["datatype"]
+    return out
+
+
+def _shift_columns(message: str, shift: int) -> str:
+    """``error at 1:C`` → ``error at 1:C-shift``: columns of the query as the user wrote it."""
+    match = re.match(r"(\s*error at 1:)(\d+)", message)
+    if not match or shift <= 0:
+        return message
+    return f"{match[1]}{max(1, int(match[2]) - shift)}{message[match.end():]}"
+
+
+def _http_query(endpoint: str, sparql: str, timeout: float, shift: int = 0) -> tuple[str, bytes]:
+    """POST ``sparql`` to ``endpoint``; (content type, body) of the answer.
+
+    ``shift`` is the number of characters added in front of the user's query, taken off
+    the columns of line 1 in a parser message.
+    """
+    parsed = urllib.parse.urlsplit(endpoint)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        raise ServerError(f"--endpoint {endpoint!r} is not an http(s) URL of a SPARQL endpoint")
+    request = urllib.request.Request(
+        endpoint,
+        data=urllib.parse.urlencode({"query": sparql}).encode("utf-8"),
+        method="POST",
+        headers={
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Accept": "application/sparql-results+json, application/n-triples;q=0.9",
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as resp:
+            return resp.headers.get_content_type(), resp.read()
+    except urllib.error.HTTPError as exc:
+        detail = exc.read().decode("utf-8", "replace").strip()
+        if exc.code == 400:
+            message = _one_line(_shift_columns(detail, shift) or str(exc.reason))
+            raise QueryError(f"malformed SPARQL query: {message}") from exc
+        raise ServerError(f"{endpoint} answered HTTP {exc.code}: {_one_line(detail or exc.reason)}") from exc
+    except (urllib.error.URLError, OSError) as exc:
+        reason = getattr(exc, "reason", exc)
+        raise ServerError(f"cannot reach {endpoint}: {reason}; is the server running?") from exc
+
+
+def query_endpoint(endpoint: str, sparql: str, *, timeout: float = 60) -> QueryResult:
+    """Run a SPARQL query at a SPARQL 1.1 endpoint, with the prefixes :func:`query` predeclares.
+
+    The declarations of :data:`PREFIXES` the query lacks are added (:func:`with_prefixes`),
+    so the queries of ``queries/`` and the README run unchanged against ``kg serve``, which
+    cannot predeclare prefixes itself. The result has the same form as :func:`query`'s.
+    Example: ``query_endpoint("http://127.0.0.1:7878/query", "ASK { ?p stikg:targets ?t }")``.
+    Raises :class:`kg.errors.QueryError` when the endpoint rejects the query and
+    :class:`kg.errors.ServerError` when it cannot be reached or does not answer SPARQL.
+    """
+    import json
+
+    import pyoxigraph as ox
+
+    full = with_prefixes(sparql)
+    try:
+        content_type, body = _http_query(endpoint, full, timeout, shift=len(full) - len(sparql))
+    except QueryError as exc:
+        unknown = _undeclared_prefixes(sparql)
+        if not unknown:
+            raise
+        raise QueryError(f"{exc} (unknown prefix {', '.join(p + ':' for p in unknown)})") from exc
+    if content_type == "application/sparql-results+json":
+        try:
+            data = json.loads(body)
+        except ValueError as exc:
+            raise ServerError(f"{endpoint} answered invalid SPARQL JSON results ({exc})") from exc
+        if "boolean" in data:
+            return QueryResult(kind="ask", boolean=bool(data["boolean"]))
+        variables = list(data.get("head", {}).get("vars", []))
+        rows = [[_result_term(b.get(v)) for v in variables]
+                for b in data.get("results", {}).get("bindings", [])]
+        return QueryResult(kind="select", variables=variables, rows=rows)
+    if content_type == "application/n-triples":
+        try:
+            return _graph_result(ox.parse(body, format=ox.RdfFormat.N_TRIPLES))
+        except SyntaxError as exc:
+            raise ServerError(f"{endpoint} answered invalid N-Triples ({exc})") from exc
+    raise ServerError(f"{endpoint} answered {content_type}, not SPARQL results: is it a SPARQL endpoint?")
 
 
 def find_oxigraph() -> str:

@@ -1,7 +1,10 @@
-"""Shared fixtures: the spaCy pipeline, the hand-made mini graph and the graph built once from seeds/."""
+"""Shared fixtures: the spaCy pipeline, the hand-made mini graph, the graph built once from seeds/
+and the extractions of the evaluation sets (eval/)."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +13,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 MINIGRAPH = Path(__file__).parent / "data" / "minigraph"
+EVAL = ROOT / "eval"
+DEV_DOCS = EVAL / "dev" / "docs"
 
 
 @pytest.fixture(scope="session")
@@ -18,6 +23,27 @@ def nlp() -> Any:
     from kg.nlp import get_nlp
 
     return get_nlp()
+
+
+def _quotes(doc: Any, start: int, end: int, text: str) -> bool:
+    """``text`` is what a reader sees of ``doc.text[start:end]``: the clean characters drawn from it."""
+    i, j = bisect_left(doc.offsets, start), bisect_left(doc.offsets, end)
+    return (
+        0 <= start < end <= len(doc.text)
+        and i < j
+        and (doc.offsets[i], doc.offsets[j - 1] + 1) == (start, end)
+        and doc.clean[i:j] == text
+    )
+
+
+@pytest.fixture(scope="session")
+def quotes() -> Callable[[Any, int, int, str], bool]:
+    """``quotes(doc, start, end, text)``: evidence ``text`` is the readable text at its offsets.
+
+    Offsets point into the original ``doc.text``; the text is the part of ``doc.clean``
+    (markup removed, page breaks joined) whose characters come from that span.
+    """
+    return _quotes
 
 
 @pytest.fixture(scope="session")
@@ -39,3 +65,24 @@ def seeds_build(tmp_path_factory: pytest.TempPathFactory) -> Any:
 def seeds_graph(seeds_build: Any) -> Path:
     """The directory `kg build` wrote from seeds/."""
     return seeds_build.out_dir
+
+
+def _predictions(extractions: Any) -> dict[str, dict[str, Any]]:
+    from kg.evaluate import document_key
+
+    records = [x.to_json() for x in extractions]
+    return {document_key(record["doc"]): record for record in records}
+
+
+@pytest.fixture(scope="session")
+def seeds_predictions(seeds_build: Any) -> dict[str, dict[str, Any]]:
+    """The SPEC extraction JSON of each seed document, by file name (as the scorer pairs them)."""
+    return _predictions(seeds_build.extractions)
+
+
+@pytest.fixture(scope="session")
+def dev_predictions() -> dict[str, dict[str, Any]]:
+    """The SPEC extraction JSON of each dev document (eval/dev/docs), extracted once per session."""
+    from kg.pipeline import extract_file
+
+    return _predictions(extract_file(path) for path in sorted(DEV_DOCS.glob("*.txt")))

@@ -35,7 +35,8 @@ def run_cli(how: str, args: list[str]) -> tuple[int, str, str]:
     return proc.returncode, proc.stdout, proc.stderr
 
 
-HOW = pytest.mark.parametrize("how", ["runner", "process"])
+#: every case through CliRunner (fast lane) and as a real process (slow: each starts Python)
+HOW = pytest.mark.parametrize("how", ["runner", pytest.param("process", marks=pytest.mark.slow)])
 
 
 def assert_one_line_error(code: int, stderr: str, *names: str) -> None:
@@ -204,6 +205,7 @@ def test_zero_workers_is_rejected(tmp_path, how):
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.slow
 def test_fifty_megabyte_document_is_read(tmp_path):
     """A 50 MB file is decoded, cleaned and its header parsed (extraction of it is timed in the benchmark)."""
     from kg.documents import read_document

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -65,3 +67,22 @@ def test_stats_without_a_graph_says_how_to_build_one(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["stats", "--graph", str(tmp_path)])
     assert result.exit_code != 0
     assert "kg build" in result.output
+
+
+def _options(command: str) -> list[click.Option]:
+    return [p for p in cli.commands[command].params if isinstance(p, click.Option)]
+
+
+@pytest.mark.parametrize("command", sorted(cli.commands), ids=str)
+def test_every_option_says_what_it_does(command: str) -> None:
+    assert [o.name for o in _options(command) if not (o.help or "").strip()] == []
+
+
+@pytest.mark.parametrize("command", sorted(c for c in cli.commands if any(o.name == "fmt" for o in _options(c))),
+                         ids=str)
+def test_format_help_names_every_choice_and_no_other(command: str) -> None:
+    (option,) = [o for o in _options(command) if o.name == "fmt"]
+    choices = set(option.type.choices)
+    named = {c for c in ("text", "table", "csv", "json", "jsonld", "ttl", "trig", "nt", "nq", "graphml", "gexf")
+             if re.search(rf"\b{c}\b", option.help)}
+    assert named == choices

@@ -11,6 +11,8 @@ import pytest
 
 from kg.pipeline import OUTPUT_FILES, build
 
+pytestmark = pytest.mark.slow  # whole builds of the seeds, one in a subprocess
+
 
 def contents(out: Path) -> dict[str, bytes]:
     return {name: (out / name).read_bytes() for name in OUTPUT_FILES}

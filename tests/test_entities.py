@@ -35,7 +35,7 @@ def test_unseen_name_found_by_pattern(nlp, text: str, name: str, etype: str) -> 
 
 def test_members_of_an_enumeration_are_organisations(nlp) -> None:
     ents = _entities(nlp, "平台吸引甲乙科技、丙丁医药、戊己材料等近 30 家大企业入驻。")
-    assert {"甲乙科技", "丙丁医药", "戊己材料"} <= {k for k, v in ents.items() if v == "Organization"}
+    assert {"甲乙科技", "丙丁医药", "戊己材料"} <= {k for k, v in ents.items() if v == "Enterprise"}
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,8 @@ import pytest
 
 from kg import explorer
 
+pytestmark = pytest.mark.browser
+
 CHROMIUM = os.environ.get("KG_CHROMIUM", "/usr/bin/chromium")
 ARGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

@@ -103,3 +103,77 @@ def test_unwritable_output_leaves_nothing(minigraph, tmp_path):
     with pytest.raises(OutputError, match="cannot write"):
         export(minigraph, "csv", blocker / "sub" / "x.csv")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
+
+
+@pytest.fixture
+def umask():
+    """Set the process umask for one test: ``umask(0o027)``; the old one comes back afterwards."""
+    import os
+
+    old = os.umask(0o022)
+    os.umask(old)
+    yield os.umask
+    os.umask(old)
+
+
+@pytest.mark.parametrize(("mask", "mode"), [(0o022, 0o644), (0o027, 0o640), (0o077, 0o600)],
+                         ids=["022", "027", "077"])
+@pytest.mark.parametrize("fmt", ["ttl", "csv"])
+def test_exported_files_honour_the_umask(minigraph, tmp_path, umask, fmt, mask, mode):
+    umask(mask)
+    paths = export(minigraph, fmt, tmp_path / f"out.{fmt}")
+    assert [p.stat().st_mode & 0o777 for p in paths] == [mode] * len(paths)
+
+
+def test_an_existing_file_keeps_its_mode(minigraph, tmp_path, umask):
+    umask(0o022)
+    target = tmp_path / "out.ttl"
+    target.write_text("old", encoding="utf-8")
+    target.chmod(0o664)
+    export(minigraph, "ttl", target)
+    assert target.stat().st_mode & 0o777 == 0o664
+    assert target.read_text(encoding="utf-8") != "old"
+
+
+def _keys(data) -> set[str]:
+    """Every key of every object in a JSON document (the @context's own keys left out)."""
+    if isinstance(data, list):
+        return set().union(*(_keys(x) for x in data)) if data else set()
+    if isinstance(data, dict):
+        return set(data) | _keys([v for k, v in data.items() if k != "@context"])
+    return set()
+
+
+def test_jsonld_has_a_context_of_the_project_prefixes_and_short_keys(minigraph):
+    import json
+
+    from kg.graph import PREFIXES
+
+    data = json.loads(render(minigraph, "jsonld"))
+    context = data["@context"]
+    assert {k: context[k] for k in PREFIXES} == PREFIXES
+    assert context["prefLabel"] == {"@id": "skos:prefLabel", "@language": "zh"}
+    assert context["targets"] == {"@id": "stikg:targets", "@type": "@id"}
+    assert context["startOffset"] == {"@id": "stikg:startOffset", "@type": "xsd:integer"}
+    # two vocabularies name a property `subject`: neither gets the short key
+    assert {"rdf:subject", "stikg:subject"} <= set(context) and "subject" not in context
+    keys = _keys(data["@graph"])
+    assert {"prefLabel", "targets", "evidenceText", "@type"} <= keys
+    assert not [k for k in keys if k.startswith("http")]
+    (entities,) = [g["@graph"] for g in data["@graph"] if g["@id"] == "res:graph/entities"]
+    program = next(n for n in entities if n["@id"] == "res:Program/高企贷")
+    assert (program["prefLabel"], program["@type"]) == ("高企贷", "stikg:Program")
+    assert "type" not in context  # rdf:type is written as @type
+
+
+def test_jsonld_of_the_seeds_round_trips_graph_by_graph(seeds_graph, tmp_path):
+    """The seeds graph carries the ontology too (lists, blank nodes, labels in two languages)."""
+    ds = Dataset()
+    ds.parse(seeds_graph / "stikg.nq", format="nquads")
+    (path,) = export(seeds_graph, "jsonld", tmp_path / "stikg.jsonld")
+    back = Dataset()
+    back.parse(path, format="json-ld")
+    names = {g.identifier for g in ds.graphs() if len(g)}
+    assert {g.identifier for g in back.graphs() if len(g)} == names
+    for name in names:
+        assert isomorphic(back.graph(name), ds.graph(name)), name

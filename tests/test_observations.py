@@ -9,11 +9,11 @@ from kg.observations import parse_number
 from kg.pipeline import extract_document, extract_text
 
 
-def _obs(nlp, text: str) -> list[tuple[str, float, str, int | None]]:
+def _obs(nlp, text: str, quotes) -> list[tuple[str, float, str, int | None]]:
     x = extract_document(read_text_document(text, id="t", path="t.txt"), nlp=nlp)
     label = {e.key: e.label for e in x.entities}
     for o in x.observations:
-        assert x.doc.text[o.evidence.start : o.evidence.end] == o.evidence.text
+        assert quotes(x.doc, o.evidence.start, o.evidence.end, o.evidence.text)
     return [(label[o.subject], o.value, o.unit, o.year) for o in x.observations]
 
 
@@ -39,8 +39,8 @@ def test_parse_number(num, mult, qual, value) -> None:
     ],
     ids=["yi-yuan", "wan-jia", "qian-yu", "chao-bai-yi", "percent", "renci"],
 )
-def test_figures_with_units(nlp, text: str, figure) -> None:
-    assert figure in [o[:3] for o in _obs(nlp, text)]
+def test_figures_with_units(nlp, quotes, text: str, figure) -> None:
+    assert figure in [o[:3] for o in _obs(nlp, text, quotes)]
 
 
 @pytest.mark.parametrize(
@@ -52,8 +52,8 @@ def test_figures_with_units(nlp, text: str, figure) -> None:
     ],
     ids=["jiezhi-nianmo", "year-prefix", "since-cumulative"],
 )
-def test_year_of_a_figure(nlp, text: str, year) -> None:
-    assert [o[3] for o in _obs(nlp, text) if o[0] == "甬创贷"] == [year]
+def test_year_of_a_figure(nlp, quotes, text: str, year) -> None:
+    assert [o[3] for o in _obs(nlp, text, quotes) if o[0] == "甬创贷"] == [year]
 
 
 def test_this_year_in_an_annual_report_is_the_report_year(nlp) -> None:
@@ -74,13 +74,13 @@ def test_this_year_in_an_annual_report_is_the_report_year(nlp) -> None:
     ],
     ids=["first-of-a-list", "counted-program", "program-after-figure", "target-group"],
 )
-def test_subject_of_a_figure(nlp, text: str, subject: str, figure: float) -> None:
-    assert any(subject in s and v == figure for s, v, _, _ in _obs(nlp, text))
+def test_subject_of_a_figure(nlp, quotes, text: str, subject: str, figure: float) -> None:
+    assert any(subject in s and v == figure for s, v, _, _ in _obs(nlp, text, quotes))
 
 
-def test_a_heading_sets_the_subject_of_the_bullets_below(nlp) -> None:
+def test_a_heading_sets_the_subject_of_the_bullets_below(nlp, quotes) -> None:
     text = "东湖技术转移服务平台\n\n- 累计入驻企业 1800 余家\n- 吸引 300 家创投机构\n"
-    assert {(s, v) for s, v, _, _ in _obs(nlp, text)} == {("东湖技术转移服务平台", 1800.0), ("东湖技术转移服务平台", 300.0)}
+    assert {(s, v) for s, v, _, _ in _obs(nlp, text, quotes)} == {("东湖技术转移服务平台", 1800.0), ("东湖技术转移服务平台", 300.0)}
 
 
 @pytest.mark.parametrize(
@@ -88,8 +88,8 @@ def test_a_heading_sets_the_subject_of_the_bullets_below(nlp) -> None:
     ["面向 32 周岁以下青年科技人员的“甬才计划”。", "第6届东湖创新创业大赛于 5 月 31 日举行。", "完成首颗 28nm 芯片流片。"],
     ids=["age", "ordinal-and-date", "model-number"],
 )
-def test_non_figures_are_ignored(nlp, text: str) -> None:
-    assert _obs(nlp, text) == []
+def test_non_figures_are_ignored(nlp, quotes, text: str) -> None:
+    assert _obs(nlp, text, quotes) == []
 
 
 def _obs_q(nlp, text: str) -> list[tuple[str, float, str, str | None]]:
@@ -232,9 +232,9 @@ def test_more_non_figures_are_ignored(nlp, text: str) -> None:
     assert _obs_q(nlp, text) == []
 
 
-def test_evidence_is_the_document_text_at_its_offsets(nlp) -> None:
+def test_evidence_is_the_document_text_at_its_offsets(nlp, quotes) -> None:
     text = "标题\n\n  2024 年，滨江技术交易平台挂牌成果 1200 项，服务企业 300 家。\r\n- 吸引 20 家投资机构\n"
     x = extract_text(text, nlp=nlp)
     assert x.observations
     for o in x.observations:
-        assert text[o.evidence.start : o.evidence.end] == o.evidence.text
+        assert quotes(x.doc, o.evidence.start, o.evidence.end, o.evidence.text)

@@ -18,13 +18,13 @@ SAMPLE = (
 )
 
 
-def test_every_evidence_text_equals_the_original_text_at_its_offsets(seeds_build) -> None:
-    texts = {d.id: d.text for d in seeds_build.corpus.documents}
+def test_every_evidence_text_is_the_readable_text_at_its_offsets(seeds_build, quotes) -> None:
+    docs = {d.id: d for d in seeds_build.corpus.documents}
     facts = [*seeds_build.corpus.relations, *seeds_build.corpus.observations]
     assert facts
     for fact in facts:
         ev = fact.evidence
-        assert texts[ev.doc][ev.start : ev.end] == ev.text
+        assert quotes(docs[ev.doc], ev.start, ev.end, ev.text)
 
 
 def test_every_entity_mention_points_at_its_name(seeds_build) -> None:
@@ -47,7 +47,7 @@ def test_build_writes_every_output_file(seeds_graph: Path) -> None:
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "utf-16"], ids=str)
-def test_a_document_in_any_supported_encoding_gives_the_same_extraction(nlp, tmp_path, encoding) -> None:
+def test_a_document_in_any_supported_encoding_gives_the_same_extraction(nlp, quotes, tmp_path, encoding) -> None:
     path = tmp_path / "reply.txt"
     path.write_bytes(SAMPLE.encode(encoding))
     x = extract_document(read_document(path), nlp=nlp)
@@ -58,7 +58,7 @@ def test_a_document_in_any_supported_encoding_gives_the_same_extraction(nlp, tmp
     assert {"宁波市科学技术局", "启明技术转移服务平台", "创星贷", "科技型中小企业"} <= labels
     for item in out["relations"] + out["observations"]:
         ev = item["evidence"]
-        assert x.doc.text[ev["start"] : ev["end"]] == ev["text"]
+        assert quotes(x.doc, ev["start"], ev["end"], ev["text"])
 
 
 def test_extraction_json_follows_the_spec(nlp, tmp_path) -> None:
@@ -71,3 +71,21 @@ def test_extraction_json_follows_the_spec(nlp, tmp_path) -> None:
     assert all(o["subject"] in ids for o in out["observations"])
     figures = {(o["value"], o["unit"]) for o in out["observations"]}
     assert {(1200.0, "家"), (35.6, "亿元"), (12.5, "亿元")} <= figures
+
+
+def test_sparql_evidence_of_a_markdown_document_has_no_markup(tmp_path) -> None:
+    from kg.pipeline import build
+    from kg.store import query
+
+    doc = tmp_path / "reply.md"
+    doc.write_text("# 宁波市科学技术局\n\n“**创星贷**”主要支持**科技型中小企业**，全年为 860 家企业提供贷款 12.5 亿元。\n",
+                   encoding="utf-8")
+    build([doc], tmp_path / "out", validate=False, cache=None)
+    rows = query(tmp_path / "out", """SELECT ?text ?start ?end WHERE {
+        ?s stikg:evidenceText ?text ; stikg:startOffset ?start ; stikg:endOffset ?end }""").values()
+    assert rows
+    original = doc.read_text(encoding="utf-8")
+    for row in rows:
+        assert row["text"] == "“创星贷”主要支持科技型中小企业，全年为 860 家企业提供贷款 12.5 亿元。"
+        assert original[row["start"] : row["end"]] == (
+            "“**创星贷**”主要支持**科技型中小企业**，全年为 860 家企业提供贷款 12.5 亿元。")

@@ -7,12 +7,12 @@ import pytest
 from kg.pipeline import extract_text
 
 
-def _edges(nlp, text: str) -> set[tuple[str, str, str]]:
+def _edges(nlp, text: str, quotes) -> set[tuple[str, str, str]]:
     """(head label, relation, tail label) of every relation found; evidence must quote the text."""
     x = extract_text(text, nlp=nlp)
     label = {e.key: e.label for e in x.entities}
     for r in x.relations:
-        assert x.doc.text[r.evidence.start : r.evidence.end] == r.evidence.text
+        assert quotes(x.doc, r.evidence.start, r.evidence.end, r.evidence.text)
     return {(label[r.head], r.relation, label[r.tail]) for r in x.relations}
 
 
@@ -65,8 +65,8 @@ CASES = [
 
 
 @pytest.mark.parametrize(("text", "edge"), [c[:2] for c in CASES], ids=[c[2] for c in CASES])
-def test_rule_family_finds_the_edge_in_its_direction(nlp, text: str, edge: tuple[str, str, str]) -> None:
-    assert edge in _edges(nlp, text)
+def test_rule_family_finds_the_edge_in_its_direction(nlp, quotes, text: str, edge: tuple[str, str, str]) -> None:
+    assert edge in _edges(nlp, text, quotes)
 
 
 WRONG = [
@@ -83,8 +83,8 @@ WRONG = [
 
 
 @pytest.mark.parametrize(("text", "edge"), [c[:2] for c in WRONG], ids=[c[2] for c in WRONG])
-def test_rule_family_does_not_draw_the_wrong_edge(nlp, text: str, edge: tuple[str, str, str]) -> None:
-    assert edge not in _edges(nlp, text)
+def test_rule_family_does_not_draw_the_wrong_edge(nlp, quotes, text: str, edge: tuple[str, str, str]) -> None:
+    assert edge not in _edges(nlp, text, quotes)
 
 
 @pytest.mark.parametrize(
@@ -92,15 +92,15 @@ def test_rule_family_does_not_draw_the_wrong_edge(nlp, text: str, edge: tuple[st
     ["东湖技术交易平台和宁波市科学技术局都在宁波。", "已建功能型平台 12 家，遍布鄞州、北仑等 6 个区。"],
     ids=["no-trigger", "no-named-subject"],
 )
-def test_a_sentence_without_a_stated_relation_gives_none(nlp, text: str) -> None:
-    assert _edges(nlp, text) == set()
+def test_a_sentence_without_a_stated_relation_gives_none(nlp, quotes, text: str) -> None:
+    assert _edges(nlp, text, quotes) == set()
 
 
-def test_a_list_of_targets_shares_the_edge(nlp) -> None:
-    edges = _edges(nlp, "“甬创贷”主要支持科技型中小企业和高新技术企业。")
+def test_a_list_of_targets_shares_the_edge(nlp, quotes) -> None:
+    edges = _edges(nlp, "“甬创贷”主要支持科技型中小企业和高新技术企业。", quotes)
     assert {("甬创贷", "targets", "科技型中小企业"), ("甬创贷", "targets", "高新技术企业")} <= edges
 
 
-def test_an_agency_and_the_one_it_works_with_both_run_what_they_launch(nlp):
-    edges = _edges(nlp, "杭州市科学技术局联合杭州市财政局推出“钱江创新贷”。")
+def test_an_agency_and_the_one_it_works_with_both_run_what_they_launch(nlp, quotes):
+    edges = _edges(nlp, "杭州市科学技术局联合杭州市财政局推出“钱江创新贷”。", quotes)
     assert {("钱江创新贷", "administeredBy", "杭州市科学技术局"), ("钱江创新贷", "administeredBy", "杭州市财政局")} <= edges

