@@ -95,8 +95,8 @@ def document_sentences(
     Returns
     -------
     rows : list of ``[start, end, paragraph, text]``
-        Sentences in document order with original offsets, paragraph number and original text;
-        only those that mention at least one entity.
+        Sentences in document order with original offsets, paragraph number and text as
+        ``Document.evidence`` gives it; only those that mention at least one entity.
     where : dict
         Node id → sorted indexes into ``rows`` of the sentences that mention it.
     """
@@ -113,8 +113,8 @@ def document_sentences(
     number = {i: k for k, i in enumerate(used)}
     rows = []
     for i in used:
-        start, end = spans[i]
+        ev = doc.evidence(sentences[i].start, sentences[i].end)  # the text as evidence shows it
         paragraph = bisect.bisect_right(paragraphs, sentences[i].start) - 1
-        rows.append([start, end, max(paragraph, 0), doc.text[start:end]])
+        rows.append([ev.start, ev.end, max(paragraph, 0), ev.text])
     where = {node_id: sorted(number[i] for i in found) for node_id, found in sorted(hits.items())}
     return rows, where

@@ -371,7 +371,7 @@ def query(sparql: str | None, query_file: str | None, endpoint: str | None, fmt:
               help="Intermediate nodes must be of these types, e.g. Platform (repeatable).")
 @click.option("--hub-penalty/--no-hub-penalty", default=True, show_default=True,
               help="Make paths through hubs (nodes with many neighbours) cost more.")
-@format_option("text", "json")
+@format_option("text", "json", help="text (to read) or json (every path, each hop with its kind and evidence).")
 @graph_option
 @handle_errors
 def connect(x: str, y: str, max_hops: int, n_paths: int, only: tuple[str, ...],
