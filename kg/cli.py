@@ -167,8 +167,9 @@ def build(paths: tuple[str, ...], out_dir: str, strict: bool, no_validate: bool,
         click.echo(f"skipped {f.path}: {f.message}", err=True)
     _print_summary(summary)
     if not no_cache:
+        failed = f", {len(result.failures)} failed" if result.failures else ""
         click.echo(f"cache {cache_dir}: {result.cache_hits} document(s) reused, "
-                   f"{result.cache_misses} extracted", err=True)
+                   f"{result.cache_misses - len(result.failures)} extracted{failed}", err=True)
     for v in result.violations[:20]:
         click.echo(f"SHACL: {v}", err=True)
     if result.violations:
@@ -192,10 +193,11 @@ def _print_summary(summary: dict[str, Any]) -> None:
         zh = type_label(t)[0]
         indent = "    " if t in SUBCLASS_OF else "  "
         table.add_row(f"{indent}{t} {zh}", str(n))
-    table.add_row("relations", str(summary["relations"]))
+    table.add_row("relations (distinct edges)", str(summary["relations"]))
     for r, n in summary["by_relation"].items():
         zh = RELATION_LABELS.get(r, (r, r))[0]
         table.add_row(f"  {r} {zh}", str(n))
+    table.add_row("statements (evidence sentences)", str(summary["statements"]))
     table.add_row("observations", str(summary["observations"]))
     console.print(table)
 
@@ -239,13 +241,16 @@ def extract(files: tuple[str, ...], config: str | None, fmt: str) -> None:
 def stats(graph_dir: str, fmt: str) -> None:
     """Counts of the built graph: entities by type, relations by name, observations.
 
+    The same counts as the `kg build` summary and the explorer's header: relations are
+    distinct edges (source, relation, target); statements the sentences stating them.
+
     \b
     Example:
       kg stats --graph build/
     """
-    from kg.graph import index_summary, load_index
+    from kg.graph import graph_counts, read_index
 
-    summary = index_summary(load_index(graph_dir))
+    summary = graph_counts(read_index(graph_dir))
     if fmt == "json":
         echo_json(summary)
     else:
@@ -304,17 +309,6 @@ def _console() -> Any:
     if not console.is_terminal:
         console = Console(highlight=False, soft_wrap=True, width=120)
     return console
-
-
-def _source_text(number: str, date: str | None) -> str:
-    return f"{number}, {date}" if date else number
-
-
-def _arrow(relation: str, forward: bool) -> str:
-    from kg.model import RELATION_LABELS
-
-    zh = RELATION_LABELS.get(relation, (relation,))[0]
-    return f"—{zh} {relation}→" if forward else f"←{zh} {relation}—"
 
 
 @cli.command()
@@ -382,65 +376,63 @@ def query(sparql: str | None, query_file: str | None, endpoint: str | None, fmt:
               help="Longest path to report, in hops.")
 @click.option("--paths", "n_paths", default=3, show_default=True, type=click.IntRange(1, 50),
               help="How many distinct paths to report.")
-@click.option("--only", multiple=True, metavar="REL", help="Follow only these relations (repeatable).")
-@click.option("--exclude", multiple=True, metavar="REL", help="Never follow these relations (repeatable).")
+@click.option("--only", multiple=True, metavar="KIND",
+              help="Follow only these relations or layers (sentence, paragraph, document); repeatable.")
+@click.option("--exclude", multiple=True, metavar="KIND",
+              help="Never follow these relations or layers (sentence, paragraph, document); repeatable.")
 @click.option("--via", multiple=True, metavar="TYPE",
               help="Intermediate nodes must be of these types, e.g. Platform (repeatable).")
 @click.option("--hub-penalty/--no-hub-penalty", default=True, show_default=True,
               help="Make paths through hubs (nodes with many neighbours) cost more.")
-@format_option("text", "json")
+@format_option("text", "json", help="text (to read) or json (every path, each hop with its kind and evidence).")
 @graph_option
 @handle_errors
 def connect(x: str, y: str, max_hops: int, n_paths: int, only: tuple[str, ...],
             exclude: tuple[str, ...], via: tuple[str, ...], hub_penalty: bool, fmt: str,
             graph_dir: str) -> None:
-    """What connects X to Y: the k lightest distinct paths, each hop with its evidence.
+    """What connects X to Y: the k lightest distinct paths, strongest evidence first.
 
-    X and Y are labels or aliases (spaces and quote marks ignored). Edges are
-    followed both ways and printed in their true direction. Exits 1 if no path.
+    Hops are typed relations first (主管 administeredBy, 面向 targets …), then the
+    documents: both named in one sentence (同句), in one paragraph (同段), in one
+    document (同文, with its 文号, issuer and date); a document's 文号 may be X or Y
+    (提及 mentions, 发文 issued by). Every hop is printed with its kind and evidence.
+    X and Y are labels or aliases (spaces, quote marks and case ignored); a name that
+    only fits one entity partly is resolved with a note saying so. Exits 1 if nothing
+    connects them, with the reason.
 
     \b
     Examples:
       kg connect 高企贷 InnoMatch
-      kg connect 市科委 东部中心 --only administeredBy --only partOf --paths 5
-      kg connect 上海交通大学 上海技术交易所 --via Platform --format json
+      kg connect 市科委 东部中心 --only administeredBy --only sentence --paths 5
+      kg connect 上海交通大学 上海技术交易所 --exclude document --format json
     """
+    from kg._clitext import print_paths
     from kg.paths import connect as find_paths
-    from kg.paths import load_index, shorten, source_of
+    from kg.paths import load_index, lookup
 
     index = load_index(graph_dir)
-    found = find_paths(index, x, y, max_hops=max_hops, paths=n_paths, only=only,
-                       exclude=exclude, via=via, hub_penalty=hub_penalty)
+    matches = [lookup(index, name, documents=True) for name in (x, y)]
+    _notes(matches)
+    found = find_paths(index, matches[0].id, matches[1].id, max_hops=max_hops, paths=n_paths,
+                       only=only, exclude=exclude, via=via, hub_penalty=hub_penalty)
     if fmt == "json":
-        echo_json({"from": found[0].to_json(index)["nodes"][0],
-                   "to": found[0].to_json(index)["nodes"][-1],
+        echo_json({"from": index.ref(found[0].nodes[0]), "to": index.ref(found[0].nodes[-1]),
+                   "resolved": [_match_json(m) for m in matches],
                    "paths": [p.to_json(index) for p in found]})
         return
-    from rich.markup import escape
+    print_paths(_console(), index, found)
 
-    console = _console()
-    first, last = index.label(found[0].nodes[0]), index.label(found[0].nodes[-1])
-    console.print(f"[bold]{escape(first)}[/] → [bold]{escape(last)}[/]: "
-                  f"{len(found)} path{'s' if len(found) != 1 else ''}")
-    for number, path in enumerate(found, 1):
-        console.print()
-        console.print(f"[bold]Path {number}[/]  ({len(path.hops)} hop{'s' if len(path.hops) != 1 else ''}, "
-                      f"weight {path.weight:.2f}): "
-                      + escape(" · ".join(index.label(n) for n in path.nodes)))
-        for hop in path.hops:
-            for step in hop.steps:
-                left, right = (step.source, step.target) if step.forward else (step.target, step.source)
-                console.print(f"  {escape(index.label(left))} [cyan]{_arrow(step.relation, step.forward)}"
-                              f"[/] {escape(index.label(right))}")
-                names = [index.label(step.source), index.label(step.target)]
-                for alias_of in (step.source, step.target):
-                    names += index.nodes[alias_of].get("aliases", [])
-                for ev in step.evidence[:2]:
-                    src = _source_text(*source_of(index, ev.get("doc", "")))
-                    console.print(f"      [dim]“{escape(shorten(ev.get('text', ''), names))}”"
-                                  f" — {escape(src)}[/]")
-                if len(step.evidence) > 2:
-                    console.print(f"      [dim](+{len(step.evidence) - 2} more)[/]")
+
+def _notes(matches: list[Any]) -> None:
+    """Say on stderr which node a name that is not a node's name was taken for."""
+    for match in matches:
+        if match.note():
+            click.echo(f"note: {match.note()}", err=True)
+
+
+def _match_json(match: Any) -> dict[str, Any]:
+    return {"query": match.query, "id": match.id, "label": match.label, "how": match.how,
+            "alternatives": list(match.alternatives)}
 
 
 @cli.command()
@@ -456,55 +448,17 @@ def show(name: str, fmt: str, graph_dir: str) -> None:
       kg show 市科委
       kg show 高企贷 --format json
     """
-    from kg.model import TYPE_LABELS
-    from kg.paths import card, load_index, shorten, source_of
+    from kg._clitext import print_card
+    from kg.paths import card, load_index
 
     index = load_index(graph_dir)
     entity = card(index, name)
+    if entity.match is not None:
+        _notes([entity.match])
     if fmt == "json":
-        echo_json(entity.to_json())
+        echo_json(entity.to_json() | ({"resolved": _match_json(entity.match)} if entity.match else {}))
         return
-    from rich.markup import escape
-    from rich.table import Table
-
-    node = entity.node
-    console = _console()
-    zh = TYPE_LABELS.get(node.get("type", ""), ("",))[0]
-    console.print(f"[bold]{escape(node['label'])}[/]  {node.get('type', '')} {zh}")
-    console.print(f"IRI      {escape(node['id'])}")
-    console.print(f"aliases  {escape('、'.join(node.get('aliases', [])) or '—')}")
-    names = [node["label"], *node.get("aliases", [])]
-    for title, edges in (("Relations out", entity.outgoing), ("Relations in", entity.incoming)):
-        if not edges:
-            continue
-        console.print()
-        console.print(f"[bold]{title}[/] ({len(edges)})")
-        for edge in edges:
-            forward = edge["source"] == node["id"]
-            other = edge["target"] if forward else edge["source"]
-            console.print(f"  {escape(node['label'])} [cyan]{_arrow(edge['relation'], forward)}[/] "
-                          f"{escape(index.label(other))}")
-            for ev in edge.get("evidence", []):
-                src = _source_text(*source_of(index, ev.get("doc", "")))
-                text = shorten(ev.get("text", ""), names + [index.label(other)])
-                console.print(f"      [dim]“{escape(text)}” — {escape(src)}[/]")
-    if entity.observations:
-        console.print()
-        table = Table("year", "measure", "value", "unit", "source", title="Observations",
-                      title_justify="left")
-        for obs in entity.observations:
-            value = f"{obs.get('qualifier') or ''}{obs['value']:g}"
-            src = _source_text(*source_of(index, obs.get("evidence", {}).get("doc", "")))
-            table.add_row(str(obs.get("year") or "—"), escape(obs.get("measure", "")), value,
-                          escape(obs.get("unit", "")), escape(src))
-        console.print(table)
-    if entity.documents:
-        console.print()
-        table = Table("文号", "date", "title", "file", title="Mentioned in", title_justify="left")
-        for doc in entity.documents:
-            table.add_row(escape(doc["number"] or "—"), doc["date"] or "—",
-                          escape(doc["title"] or ""), escape(doc["id"]))
-        console.print(table)
+    print_card(_console(), index, entity)
 
 
 @cli.command()
@@ -622,6 +576,10 @@ def export(fmt: str, out: str | None, graph_dir: str) -> None:
 def viz(graph_dir: str, out_path: str | None, focus: str | None, hops: int, title: str | None) -> None:
     """Write the interactive HTML explorer (one self-contained file, works offline).
 
+    The page opens on the largest part of the graph joined by relations, hubs labelled;
+    the "Documents" button shows every entity and the documents that mention it; path
+    mode finds the same paths as `kg connect`.
+
     \b
     Example:
       kg viz --graph build --out build/explorer.html
@@ -632,6 +590,12 @@ def viz(graph_dir: str, out_path: str | None, focus: str | None, hops: int, titl
     from kg.explorer import DEFAULT_TITLE, read_index, write_explorer
 
     index = read_index(graph_dir)
+    if focus:
+        from kg.paths import Index, lookup
+
+        match = lookup(Index.from_dict(index), focus)
+        _notes([match])
+        focus = match.id
     out = Path(out_path) if out_path else Path(graph_dir) / "explorer.html"
     written = write_explorer(index, out, focus=focus, hops=hops, title=title or DEFAULT_TITLE)
     click.echo(f"Explorer 浏览页: {written}  (open it in a browser 用浏览器打开)")

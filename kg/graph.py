@@ -15,13 +15,14 @@ Example
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from kg.model import Corpus, Document, base_type
+from kg._index import INDEX_VERSION, document_creator, graph_counts, read_index
+from kg.model import SYMMETRIC_RELATIONS, Corpus, Document, Sentence, base_type
+from kg.names import clean_name
 
 if TYPE_CHECKING:
     from rdflib import Dataset, Graph
@@ -38,8 +39,9 @@ __all__ = [
     "write_nquads",
     "to_index",
     "PREFIXES",
-    "load_index",
-    "index_summary",
+    "INDEX_VERSION",
+    "read_index",
+    "graph_counts",
     "ontology_quads",
 ]
 
@@ -58,16 +60,17 @@ PREFIXES = {
     "owl": "http://www.w3.org/2002/07/owl#",
 }
 
-_NAME_STRIP = re.compile(r"[\s《》〈〉“”\"'‘’「」『』]")
-
 
 def iri(kind: str, name: str) -> str:
     """The IRI of a resource: ``res:{kind}/{name}``, Chinese kept, unsafe characters escaped.
 
+    ``name`` is taken in its :func:`kg.names.clean_name` form (NFKC, no whitespace or quote
+    marks, case kept).
+
     >>> iri("Agency", "上海市科学技术委员会")
     'https://w3id.org/stikg/resource/Agency/上海市科学技术委员会'
     """
-    name = _NAME_STRIP.sub("", unicodedata.normalize("NFKC", name))
+    name = clean_name(name)
     safe = "".join(ch if ord(ch) > 127 else quote(ch, safe="-._~()!$&*+,;=:@") for ch in name)
     return f"{RES}{kind}/{safe}"
 
@@ -158,7 +161,7 @@ def to_quads(corpus: Corpus) -> list[Quad]:
         for a in m.addressees:
             add(s, _u(STIKG + "addressee"), _lit(a, "zh"), g)
         if m.agency:
-            creator = next((e for e in corpus.entities if m.agency in (e.label, *e.aliases)), None)
+            creator = document_creator(corpus, d)
             if creator is not None:
                 add(s, _u(dct + "creator"), _u(eiri[creator.key]), g)
             else:
@@ -252,19 +255,38 @@ def to_rdf(quads: list[Quad]) -> Graph:
     return g
 
 
-def to_index(corpus: Corpus) -> dict[str, Any]:
-    """The prepared index (``graph.json``) that ``kg connect``, ``kg show`` and the explorer load."""
+def to_index(
+    corpus: Corpus,
+    *,
+    sentences: Mapping[str, Sequence[Sentence]] | None = None,
+) -> dict[str, Any]:
+    """The ``graph.json`` object of ``corpus``.
+
+    Parameters
+    ----------
+    corpus : Corpus
+        The resolved corpus.
+    sentences : mapping, optional
+        Document id → its sentences in clean offsets (``kg.documents.split_sentences``, passed
+        in by the pipeline); the sentence layer is written for the documents given here.
+
+    Returns
+    -------
+    dict
+        The index, schema version :data:`INDEX_VERSION` (docs/ARCHITECTURE.md, "graph.json").
+    """
+    from kg._doclayer import document_sentences
+
     eiri = {e.key: entity_iri(e.label, e.type) for e in corpus.entities}
     obs: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for o in corpus.observations:
         if o.subject in eiri:
-            obs[o.subject].append(
-                {
-                    "measure": o.measure, "value": o.value, "unit": o.unit, "year": o.year,
-                    "qualifier": o.qualifier,
-                    "evidence": {"doc": o.evidence.doc, "start": o.evidence.start, "end": o.evidence.end, "text": o.evidence.text},
-                }
-            )
+            obs[o.subject].append({
+                "measure": o.measure, "value": o.value, "unit": o.unit, "year": o.year,
+                "qualifier": o.qualifier,
+                "evidence": {"doc": o.evidence.doc, "start": o.evidence.start, "end": o.evidence.end,
+                             "text": o.evidence.text},
+            })
     edges: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
     for r in corpus.relations:
         if r.head in eiri and r.tail in eiri:
@@ -272,12 +294,31 @@ def to_index(corpus: Corpus) -> dict[str, Any]:
                 "doc": r.evidence.doc, "start": r.evidence.start, "end": r.evidence.end,
                 "text": r.evidence.text, "rule": r.rule, "confidence": r.confidence,
             }
-            bucket = edges[(eiri[r.head], r.relation, eiri[r.tail])]
+            head, tail = eiri[r.head], eiri[r.tail]
+            if r.relation in SYMMETRIC_RELATIONS:  # one edge per unordered pair
+                head, tail = sorted((head, tail))
+            bucket = edges[(head, r.relation, tail)]
             if ev not in bucket:
                 bucket.append(ev)
+
+    spans: dict[str, dict[str, list[tuple[int, int]]]] = defaultdict(lambda: defaultdict(list))
+    for e in corpus.entities:
+        for doc_id, start, end in e.mentions:
+            spans[doc_id][eiri[e.key]].append((start, end))
+    documents: dict[str, dict[str, Any]] = {}
+    where: dict[str, dict[str, list[int]]] = defaultdict(dict)  # node id → doc id → sentences
+    for d in sorted(corpus.documents, key=lambda d: d.id):
+        creator = document_creator(corpus, d)
+        documents[d.id] = _doc_json(d) | {"issuer": eiri[creator.key] if creator else None}
+        if sentences is None or d.id not in sentences:
+            continue
+        rows, hits = document_sentences(d, sentences[d.id], spans[d.id])
+        documents[d.id]["sentences"] = rows
+        for node_id, found in hits.items():
+            where[node_id][d.id] = found
     return {
-        "version": 1,
-        "documents": {d.id: _doc_json(d) for d in sorted(corpus.documents, key=lambda d: d.id)},
+        "version": INDEX_VERSION,
+        "documents": documents,
         "nodes": [
             {
                 "id": eiri[e.key],
@@ -285,15 +326,18 @@ def to_index(corpus: Corpus) -> dict[str, Any]:
                 "type": e.type,
                 "aliases": list(e.aliases),
                 "docs": sorted({d for d, _, _ in e.mentions}),
+                "mentions": dict(sorted(where.get(eiri[e.key], {}).items())),
                 "observations": sorted(
                     obs.get(e.key, []),
-                    key=lambda x: (x["year"] or 0, x["measure"], x["value"], x["evidence"]["doc"], x["evidence"]["start"]),
+                    key=lambda x: (x["year"] or 0, x["measure"], x["value"], x["evidence"]["doc"],
+                                   x["evidence"]["start"]),
                 ),
             }
             for e in sorted(corpus.entities, key=lambda e: eiri[e.key])
         ],
         "edges": [
-            {"source": s, "target": t, "relation": rel, "evidence": sorted(ev, key=lambda x: (x["doc"], x["start"]))}
+            {"source": s, "target": t, "relation": rel,
+             "evidence": sorted(ev, key=lambda x: (x["doc"], x["start"]))}
             for (s, rel, t), ev in sorted(edges.items())
         ],
     }
@@ -302,42 +346,9 @@ def to_index(corpus: Corpus) -> dict[str, Any]:
 def _doc_json(d: Document) -> dict[str, Any]:
     m = d.meta
     return {
-        "path": _basename(d.path), "number": m.number, "date": m.date, "year": m.year, "title": m.title,
-        "agency": m.agency, "addressees": list(m.addressees), "session": m.session,
-        "proposal_number": m.proposal_number,
-    }
-
-
-def load_index(graph_dir: str | Any) -> dict[str, Any]:
-    """Load ``graph.json`` written by ``kg build`` (fast: no rdflib, no spaCy)."""
-    import json
-    from pathlib import Path
-
-    from kg.errors import GraphNotBuiltError, InputError
-
-    path = Path(graph_dir) / "graph.json"
-    if not path.exists():
-        raise GraphNotBuiltError(str(path))
-    try:
-        with open(path, encoding="utf-8") as fh:
-            index: dict[str, Any] = json.load(fh)
-    except (OSError, ValueError) as exc:
-        raise InputError(f"{path} is not a graph index ({exc}); rebuild it with `kg build`") from exc
-    return index
-
-
-def index_summary(index: dict[str, Any]) -> dict[str, Any]:
-    """Counts by entity type and relation, as ``BuildResult.summary`` gives them."""
-    from collections import Counter
-
-    return {
-        "documents": len(index.get("documents", {})),
-        "entities": len(index["nodes"]),
-        "relations": sum(len(e["evidence"]) for e in index["edges"]),
-        "edges": len(index["edges"]),
-        "observations": sum(len(n["observations"]) for n in index["nodes"]),
-        "by_type": dict(sorted(Counter(n["type"] for n in index["nodes"]).items())),
-        "by_relation": dict(sorted(Counter(e["relation"] for e in index["edges"]).items())),
+        "path": _basename(d.path), "number": m.number, "date": m.date,
+        "year": m.year, "title": m.title, "agency": m.agency, "addressees": list(m.addressees),
+        "session": m.session, "proposal_number": m.proposal_number,
     }
 
 

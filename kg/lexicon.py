@@ -15,13 +15,13 @@ Example
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from kg.model import ENTITY_TYPES, SUBCLASS_OF
+from kg.names import clean_name
 
 __all__ = [
     "DEFAULT_PATH",
@@ -53,21 +53,15 @@ _JIEBA_TAGS: dict[str, str] = {"Agency": "nt", "Organization": "nt", "Place": "n
 #: What jieba keeps together in one block; names with other characters cannot be one jieba word.
 _JIEBA_BLOCK = re.compile(r"[\u4E00-\u9FD5a-zA-Z0-9+#&._%\-]+")
 
-_DROP = re.compile(r"[\s《》〈〉“”‘’\"']+")
-
 _MIN_LENGTH = 2
 
 #: jieba frequency by name length (longer names: 10000).
 _JIEBA_FREQ: dict[int, int] = {2: 1000, 3: 3000}
 
 
-def normalize_name(name: str) -> str:
-    """Matching key of a name: NFKC, without whitespace and quote marks (《》“”‘’"').
-
-    >>> normalize_name("《上海市 科技创新券》")
-    '上海市科技创新券'
-    """
-    return _DROP.sub("", unicodedata.normalize("NFKC", name))
+#: Matching key of a lexicon name (NFKC, no whitespace or quote marks, case kept): the one
+#: normaliser of :mod:`kg.names`, kept under this name for the modules that import it from here.
+normalize_name = clean_name
 
 
 class LexiconError(ValueError):

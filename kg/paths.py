@@ -1,87 +1,79 @@
-"""What connects X to Y, and entity cards, over the prepared index ``build/graph.json``.
+"""What connects X to Y, name lookup and entity cards, over the prepared index ``build/graph.json``.
 
 Loads ``graph.json`` with :mod:`json` only (never rdflib or spaCy), so it is fast.
 
-Names (:func:`find_node`) match a node's label or any alias after NFKC, case
-folding and removal of spaces and quote marks (《》“”‘’"'); exact matches first,
-then a name that is contained in exactly one node's label or aliases; otherwise
-:class:`kg.errors.EntityNotFound` lists the closest names (difflib).
+**Names** (:func:`lookup`): a query is resolved by exact label, then exact alias, then a
+unique match after :func:`kg.names.name_key` (NFKC, case folded, no spaces or quote marks),
+then — for ``kg connect`` — a document's 文号 or id. Anything fuzzier is said: a name contained
+in exactly one node's names is taken and :meth:`Match.note` tells which node was chosen and
+what else was close; a name contained in several raises :class:`AmbiguousName` with the
+candidates; otherwise :class:`kg.errors.EntityNotFound` lists the closest names (difflib).
 
-Path finding (:func:`connect`) — the HTML explorer ports this to JavaScript:
-
-1. An undirected simple graph over the nodes. Several edges between the same two
-   nodes collapse into one hop that keeps the underlying directed edges, printed
-   in their true direction. ``only``/``exclude`` filter relations first; ``via``
-   keeps only intermediate nodes of the given types.
-2. ``weight(u, v) = 1 + λ·(ln(1+deg(u)) + ln(1+deg(v)))/2`` where ``deg`` counts
-   distinct neighbours in the unfiltered graph; λ = 1, or 0 without hub penalty.
-   Hubs (the commission, a city) make every path through them expensive.
-3. Nodes that cannot lie on a path of at most ``max_hops`` hops (breadth-first hop
-   distance from X plus that from Y greater than ``max_hops``) are dropped.
-4. Nodes, then edges, are inserted in sorted id order; ``networkx.shortest_simple_paths``
-   (Yen) yields simple paths by increasing weight; the first ``paths`` with at most
-   ``max_hops`` hops are kept. Every hop weighs at most ``w_max``, so the scan stops
-   once a path weighs more than ``max_hops · w_max`` (no shorter-hop path can follow),
-   or after :data:`MAX_SCAN` candidates.
+**Paths** (:func:`connect`): the ``paths`` lightest simple paths of at most ``max_hops`` hops
+over typed relations and the document layer — same sentence, same paragraph, same document,
+document issuer — with the weights and search of :mod:`kg._links` (typed hops first, hubs
+penalised). Every hop carries its kind and its evidence. ``NoPath`` says why nothing was
+found: the pair shares nothing at all, or the filters exclude every path, or the shortest
+path is longer than ``max_hops`` (and how long it is).
 
 Example::
 
     >>> index = load_index("build")  # doctest: +SKIP
-    >>> [p.nodes for p in connect(index, "高企贷", "InnoMatch", paths=2)]  # doctest: +SKIP
+    >>> [[h.kind for h in p.hops] for p in connect(index, "高企贷", "InnoMatch")]  # doctest: +SKIP
 """
 
 from __future__ import annotations
 
 import difflib
-import json
-import math
 import os
 import re
-import unicodedata
 from dataclasses import dataclass, field
-from pathlib import Path as FilePath
 from typing import Any
 
-from kg.errors import EntityNotFound, GraphNotBuiltError, InputError, NoPath
-from kg.model import ENTITY_TYPES, RELATION_LABELS, RELATIONS
+from kg._index import read_index
+from kg._links import KIND_LABELS, LAYERS, Links, build_links, document_node, k_paths, min_hops
+from kg.errors import EntityNotFound, InputError, NoPath
+from kg.model import ENTITY_TYPES, RELATION_LABELS, RELATIONS, base_type
+from kg.names import name_key
 
 __all__ = [
-    "MAX_SCAN",
     "Index",
+    "Match",
+    "AmbiguousName",
     "Step",
     "Hop",
     "Path",
     "Card",
     "load_index",
-    "normalize_name",
+    "lookup",
     "find_node",
     "connect",
     "card",
+    "document_json",
     "source_of",
     "shorten",
 ]
 
-#: How many candidate paths :func:`connect` examines at most.
-MAX_SCAN = 500
 
-_IGNORED = set("《》“”‘’「」\"'")
+class AmbiguousName(EntityNotFound):
+    """A name that fits several entities; ``suggestions`` are the candidates."""
 
-
-def normalize_name(name: str) -> str:
-    """The form names are compared in: NFKC, case-folded, no spaces or quote marks."""
-    name = unicodedata.normalize("NFKC", name).casefold()
-    return "".join(c for c in name if not c.isspace() and c not in _IGNORED)
+    def __init__(self, name: str, candidates: list[str]) -> None:
+        super().__init__(name, candidates)
+        self.args = (f"{name!r} fits several entities: {', '.join(candidates)}; "
+                     "give one of these names",)
 
 
 @dataclass
 class Index:
-    """``graph.json`` in memory: documents, nodes by id, edges, and a name lookup."""
+    """``graph.json`` in memory: documents, nodes by id, edges, and the name tables."""
 
     documents: dict[str, dict[str, Any]]
     nodes: dict[str, dict[str, Any]]
     edges: list[dict[str, Any]]
-    labels: dict[str, list[str]] = field(default_factory=dict)  # normalised label → ids
-    aliases: dict[str, list[str]] = field(default_factory=dict)  # normalised alias → ids
+    names: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # raw name → (kind, id)
+    keys: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # name_key → (kind, id)
+    _links: Links | None = field(default=None, repr=False)
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Index:
@@ -90,47 +82,123 @@ class Index:
         index = cls(dict(data.get("documents", {})), nodes, list(data.get("edges", [])))
         for node_id in sorted(nodes):
             node = nodes[node_id]
-            index.labels.setdefault(normalize_name(node["label"]), []).append(node_id)
-            for alias in node.get("aliases", []):
-                index.aliases.setdefault(normalize_name(alias), []).append(node_id)
+            for kind, names in (("label", [node["label"]]), ("alias", node.get("aliases", []))):
+                for name in names:
+                    index.names.setdefault(name, []).append((kind, node_id))
+                    index.keys.setdefault(name_key(name), []).append((kind, node_id))
         return index
 
+    def links(self) -> Links:
+        """The unfiltered path graph (typed relations and the document layer), built once."""
+        if self._links is None:
+            self._links = build_links(self.nodes.values(), self.edges, self.documents)
+        return self._links
+
+    def document_id(self, node_id: str) -> str | None:
+        """The document id of a document node (``res:doc/{id}``), else None."""
+        doc_id = node_id.rsplit("/", 1)[-1]
+        return doc_id if node_id == document_node(doc_id) and doc_id in self.documents else None
+
     def label(self, node_id: str) -> str:
-        """The display label of a node."""
-        return str(self.nodes[node_id]["label"])
+        """The display label of a node (a document's 文号, or its id)."""
+        if node_id in self.nodes:
+            return str(self.nodes[node_id]["label"])
+        doc_id = self.document_id(node_id)
+        if doc_id is not None:
+            return str(self.documents[doc_id].get("number") or doc_id)
+        raise KeyError(node_id)
+
+    def ref(self, node_id: str) -> dict[str, Any]:
+        """``{"id", "label", "type"}`` of a node; documents have type ``SourceDocument``."""
+        node = self.nodes.get(node_id)
+        kind = node.get("type") if node else "SourceDocument"
+        return {"id": node_id, "label": self.label(node_id), "type": kind}
 
 
 def load_index(graph_dir: str | os.PathLike[str]) -> Index:
     """Read ``graph_dir/graph.json`` (written by ``kg build``)."""
-    path = FilePath(graph_dir) / "graph.json"
-    try:
-        with open(path, encoding="utf-8") as fh:
-            data = json.load(fh)
-    except FileNotFoundError:
-        raise GraphNotBuiltError(str(path)) from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path} is not valid JSON ({exc}): rebuild it with `kg build`") from exc
-    return Index.from_dict(data)
+    return Index.from_dict(read_index(graph_dir))
 
 
-def find_node(index: Index, name: str) -> dict[str, Any]:
-    """The node called ``name`` (label or alias); raises ``EntityNotFound`` with suggestions."""
-    key = normalize_name(name)
+@dataclass(frozen=True)
+class Match:
+    """How a query name was resolved: the node, by what rule, and the close alternatives."""
+
+    query: str
+    id: str
+    label: str
+    how: str  # "iri", "label", "alias", "normalised", "document" or "contains"
+    alternatives: tuple[str, ...] = ()
+
+    @property
+    def guessed(self) -> bool:
+        """True when no name of the node equals the query (it only contains it)."""
+        return self.how == "contains"
+
+    def note(self) -> str | None:
+        """What was chosen when the query was not a name, e.g. ``科技部 → 科技部火炬中心 (…)``."""
+        if not self.guessed:
+            return None
+        closest = f"; closest: {', '.join(self.alternatives)}" if self.alternatives else ""
+        return f"{self.query} → {self.label} (no node is named {self.query}{closest})"
+
+
+def lookup(index: Index, name: str, *, documents: bool = False) -> Match:
+    """Resolve ``name`` to one node: exact label, alias, normalised name, then containment.
+
+    With ``documents``, a document's 文号 or id names its document node too. Raises
+    :class:`AmbiguousName` when several nodes fit and :class:`~kg.errors.EntityNotFound`
+    (with the closest names) when none does.
+    """
+    query = name.strip()
+    key = name_key(query)
     if not key:
         raise EntityNotFound(name)
-    for table in (index.labels, index.aliases):
-        if key in table:
-            return index.nodes[table[key][0]]
-    names = {**{k: ids for k, ids in index.aliases.items()}, **index.labels}
-    containing = sorted({i for k, ids in names.items() if key in k for i in ids})
+    if query in index.nodes or (documents and index.document_id(query)):
+        return Match(query, query, index.label(query), "iri")
+    for table, probe, kind, how in ((index.names, query, "label", "label"),
+                                    (index.names, query, "alias", "alias"),
+                                    (index.keys, key, "label", "normalised"),
+                                    (index.keys, key, "alias", "normalised")):
+        found = sorted({i for k, i in table.get(probe, []) if k == kind})
+        if len(found) == 1:
+            return Match(query, found[0], index.label(found[0]), how)
+        if found:
+            raise AmbiguousName(name, [index.label(i) for i in found])
+    if documents:
+        for doc_id, doc in sorted(index.documents.items()):
+            if key in (name_key(doc_id), name_key(doc.get("number") or "")):
+                node_id = document_node(doc_id)
+                return Match(query, node_id, index.label(node_id), "document")
+    containing = sorted({i for k, ids in index.keys.items() if key in k for _, i in ids},
+                        key=lambda i: (len(index.label(i)), index.label(i)))
     if len(containing) == 1 and len(key) >= 2:
-        return index.nodes[containing[0]]
+        chosen = containing[0]
+        return Match(query, chosen, index.label(chosen), "contains",
+                     tuple(_closest(index, key, exclude={chosen}, n=3)))
+    if len(containing) > 1 and len(key) >= 2:
+        raise AmbiguousName(name, [index.label(i) for i in containing[:8]])
     suggestions = [index.label(i) for i in containing[:5]]
-    for close in difflib.get_close_matches(key, sorted(names), n=5, cutoff=0.4):
-        label = index.label(names[close][0])
+    for label in _closest(index, key, exclude=set(containing), n=5):
         if label not in suggestions:
             suggestions.append(label)
     raise EntityNotFound(name, suggestions[:5])
+
+
+def _closest(index: Index, key: str, *, exclude: set[str], n: int) -> list[str]:
+    """Labels of the nodes whose names are closest to ``key`` (difflib), best first."""
+    out: list[str] = []
+    for close in difflib.get_close_matches(key, sorted(index.keys), n=3 * n, cutoff=0.4):
+        for _, node_id in index.keys[close]:
+            label = index.label(node_id)
+            if node_id not in exclude and label not in out:
+                out.append(label)
+    return out[:n]
+
+
+def find_node(index: Index, name: str) -> dict[str, Any]:
+    """The node called ``name`` (see :func:`lookup`)."""
+    return index.nodes[lookup(index, name).id]
 
 
 @dataclass(frozen=True)
@@ -146,43 +214,61 @@ class Step:
 
 @dataclass(frozen=True)
 class Hop:
-    """A move from ``start`` to ``end`` backed by one or more directed edges."""
+    """A move from ``start`` to ``end`` of one kind (:data:`kg._links.KINDS`).
+
+    ``steps`` are the typed edges of a ``relation`` hop; ``evidence`` the sentences of the
+    other kinds (``entity`` says whose sentence it is when the two are not in one sentence);
+    ``document`` the document of a ``document``/``mention``/``issued`` hop — for a
+    ``document`` hop the one the path goes through, ``documents`` every one naming both.
+    """
 
     start: str
     end: str
-    steps: tuple[Step, ...]
+    kind: str
+    steps: tuple[Step, ...] = ()
+    evidence: tuple[dict[str, Any], ...] = ()
+    document: str | None = None
+    documents: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class Path:
-    """A simple path: its node ids, hops and total weight."""
+    """A simple path: its node ids (documents included), hops and total weight."""
 
     nodes: tuple[str, ...]
     hops: tuple[Hop, ...]
     weight: float
 
     def to_json(self, index: Index) -> dict[str, Any]:
-        """A JSON-ready description with labels, relations and evidence sources."""
+        """A JSON-ready description with labels, hop kinds and evidence sources."""
         return {
             "weight": round(self.weight, 4),
             "hops": len(self.hops),
-            "nodes": [_node_ref(index, n) for n in self.nodes],
-            "steps": [
-                {
-                    "from": hop.start,
-                    "to": hop.end,
-                    "edges": [_edge_json(index, s.source, s.relation, s.target, s.evidence)
-                              | {"direction": "forward" if s.forward else "backward"}
-                              for s in hop.steps],
-                }
-                for hop in self.hops
-            ],
+            "kinds": [hop.kind for hop in self.hops],
+            "nodes": [index.ref(n) for n in self.nodes],
+            "steps": [_hop_json(index, hop) for hop in self.hops],
         }
 
 
-def _node_ref(index: Index, node_id: str) -> dict[str, Any]:
-    node = index.nodes[node_id]
-    return {"id": node_id, "label": node["label"], "type": node.get("type")}
+def _hop_json(index: Index, hop: Hop) -> dict[str, Any]:
+    zh, en = KIND_LABELS[hop.kind]
+    out: dict[str, Any] = {"from": hop.start, "to": hop.end, "kind": hop.kind, "kind_zh": zh,
+                           "kind_en": en, "edges": [], "evidence": [_sourced(index, ev) for ev in hop.evidence]}
+    for s in hop.steps:
+        out["edges"].append(_edge_json(index, s.source, s.relation, s.target, s.evidence)
+                            | {"direction": "forward" if s.forward else "backward"})
+    docs = hop.documents or ((hop.document,) if hop.document else ())
+    if docs:
+        out["documents"] = [document_json(index, d) for d in docs]
+    return out
+
+
+def document_json(index: Index, doc_id: str) -> dict[str, Any]:
+    """A document as evidence of a document hop: id, 文号, date, title, issuer."""
+    doc = index.documents.get(doc_id) or {}
+    issuer = doc.get("issuer")
+    return {"id": doc_id, "number": doc.get("number"), "date": doc.get("date"), "title": doc.get("title"),
+            "issuer": index.label(issuer) if issuer in index.nodes else doc.get("agency")}
 
 
 def source_of(index: Index, doc_id: str) -> tuple[str, str | None]:
@@ -192,18 +278,19 @@ def source_of(index: Index, doc_id: str) -> tuple[str, str | None]:
     return str(doc.get("number") or doc_id), when
 
 
+def _sourced(index: Index, ev: dict[str, Any]) -> dict[str, Any]:
+    return ev | dict(zip(("number", "date"), source_of(index, ev.get("doc", "")), strict=True))
+
+
 def _edge_json(
     index: Index, source: str, relation: str, target: str, evidence: Any
 ) -> dict[str, Any]:
     return {
-        "source": _node_ref(index, source),
+        "source": index.ref(source),
         "relation": relation,
         "relation_zh": RELATION_LABELS.get(relation, (relation, relation))[0],
-        "target": _node_ref(index, target),
-        "evidence": [
-            ev | dict(zip(("number", "date"), source_of(index, ev.get("doc", "")), strict=True))
-            for ev in evidence
-        ],
+        "target": index.ref(target),
+        "evidence": [_sourced(index, ev) for ev in evidence],
     }
 
 
@@ -228,108 +315,108 @@ def connect(
 ) -> list[Path]:
     """The ``paths`` lightest simple paths of at most ``max_hops`` hops from ``x`` to ``y``.
 
-    ``x``/``y`` are names (label or alias). Raises ``EntityNotFound`` for an
-    unknown name, ``InputError`` for bad options and ``NoPath`` when nothing
-    connects them. See the module docstring for the algorithm.
+    ``x``/``y`` are names (see :func:`lookup`; a document's 文号 works too). ``only`` and
+    ``exclude`` take relation names and the layers ``sentence``, ``paragraph``,
+    ``document``; ``via`` restricts intermediate entities to the given types. Raises
+    ``EntityNotFound`` for an unknown name, ``InputError`` for bad options and ``NoPath``
+    (with the reason) when nothing connects them.
     """
     if max_hops < 1 or paths < 1:
         raise InputError("--max-hops and --paths must be at least 1")
-    only_set = _check(only, RELATIONS, "--only")
-    exclude_set = _check(exclude, RELATIONS, "--exclude")
+    kinds = (*RELATIONS, *LAYERS)
+    only_set = _check(only, kinds, "--only")
+    exclude_set = _check(exclude, kinds, "--exclude")
     via_set = _check(via, ENTITY_TYPES, "--via")
-    source, target = find_node(index, x)["id"], find_node(index, y)["id"]
+    source = lookup(index, x, documents=True).id
+    target = lookup(index, y, documents=True).id
     if source == target:
         raise InputError(f"{x!r} and {y!r} name the same entity ({index.label(source)})")
+    filtered = bool(only_set or exclude_set or via_set)
+    if filtered or not hub_penalty:
+        links = build_links(index.nodes.values(), index.edges, index.documents, only=only_set,
+                            exclude=exclude_set, hub_penalty=hub_penalty)
+    else:
+        links = index.links()
 
-    neighbours: dict[str, set[str]] = {n: set() for n in index.nodes}
-    hops: dict[tuple[str, str], list[dict[str, Any]]] = {}
-    for edge in index.edges:
-        u, v = edge["source"], edge["target"]
-        if u == v or u not in index.nodes or v not in index.nodes:
-            continue
-        neighbours[u].add(v)
-        neighbours[v].add(u)
-        if (only_set and edge["relation"] not in only_set) or edge["relation"] in exclude_set:
-            continue
-        hops.setdefault((min(u, v), max(u, v)), []).append(edge)
-    lam = 1.0 if hub_penalty else 0.0
-    cost = {n: math.log1p(len(neighbours[n])) for n in index.nodes}
+    def via_only(node_id: str) -> bool:
+        node = index.nodes.get(node_id)
+        return node is None or base_type(node.get("type", "")) in via_set
 
-    def allowed(node_id: str) -> bool:
-        return not via_set or node_id in (source, target) or index.nodes[node_id].get("type") in via_set
+    usable = via_only if via_set else None
 
-    adjacency: dict[str, set[str]] = {}
-    for u, v in hops:
-        if allowed(u) and allowed(v):
-            adjacency.setdefault(u, set()).add(v)
-            adjacency.setdefault(v, set()).add(u)
-    from_source = _hop_distances(adjacency, source, max_hops)
-    from_target = _hop_distances(adjacency, target, max_hops)
-    keep = {n for n, d in from_source.items() if d + from_target.get(n, max_hops + 1) <= max_hops}
-    if target not in keep:
-        raise _no_path(index, source, target, max_hops)
-
-    import networkx as nx
-
-    graph = nx.Graph()
-    graph.add_nodes_from(sorted(keep))
-    w_max = 1.0
-    for (u, v) in sorted(hops):
-        if u in keep and v in keep:
-            weight = 1.0 + lam * (cost[u] + cost[v]) / 2
-            w_max = max(w_max, weight)
-            graph.add_edge(u, v, weight=weight)
-
-    found: list[list[str]] = []
-    limit = max_hops * w_max + 1e-9
-    try:
-        for scanned, nodes in enumerate(nx.shortest_simple_paths(graph, source, target, "weight")):
-            if nx.path_weight(graph, nodes, "weight") > limit or scanned >= MAX_SCAN:
-                break
-            if len(nodes) - 1 <= max_hops:
-                found.append(nodes)
-                if len(found) == paths:
-                    break
-    except nx.NetworkXNoPath:
-        pass
+    found = k_paths(links, source, target, paths, max_hops, usable)
     if not found:
-        raise _no_path(index, source, target, max_hops)
-    return [_make_path(index, graph, nodes, hops) for nodes in found]
+        raise _no_path(index, links, source, target, max_hops, filtered, usable)
+    return [_make_path(index, links, nodes, weight) for nodes, weight in found]
 
 
-def _hop_distances(adjacency: dict[str, set[str]], start: str, limit: int) -> dict[str, int]:
-    """Breadth-first hop counts from ``start``, up to ``limit`` hops."""
-    distances = {start: 0}
-    frontier = [start]
-    for depth in range(1, limit + 1):
-        frontier = [m for n in frontier for m in sorted(adjacency.get(n, ())) if m not in distances]
-        for m in frontier:
-            distances.setdefault(m, depth)
-    return distances
+def _no_path(index: Index, links: Links, source: str, target: str, max_hops: int, filtered: bool,
+             usable: Any) -> NoPath:
+    """The true reason there is no path to report."""
+    a, b = index.label(source), index.label(target)
+    everything = min_hops(index.links(), source, target)
+    if everything is None:
+        return NoPath(f"{a} and {b} share nothing: no relation, sentence, paragraph or document "
+                      "links them, directly or through other entities")
+    shortest = min_hops(links, source, target, usable) if filtered else everything
+    if shortest is None:
+        return NoPath(f"no path between {a} and {b} with these --only/--exclude/--via filters; "
+                      f"without them the shortest path has {everything} hop(s)")
+    if shortest > max_hops:
+        return NoPath(f"no path between {a} and {b} within {max_hops} hops; the shortest has "
+                      f"{shortest}: try --max-hops {shortest}")
+    return NoPath(f"no path of at most {max_hops} hops between {a} and {b} among the lightest "
+                  f"paths examined (the shortest has {shortest} hop(s)); try --no-hub-penalty")
 
 
-def _no_path(index: Index, source: str, target: str, max_hops: int) -> NoPath:
-    return NoPath(
-        f"no path between {index.label(source)} and {index.label(target)} within "
-        f"{max_hops} hops (try a larger --max-hops or fewer --only/--exclude/--via filters)"
-    )
+def _make_path(index: Index, links: Links, nodes: list[str], weight: float) -> Path:
+    hops: list[Hop] = []
+    i = 0
+    while i < len(nodes) - 1:
+        u, v = nodes[i], nodes[i + 1]
+        if links.is_document(v) and i + 2 < len(nodes):  # entity — document — entity
+            w = nodes[i + 2]
+            evidence = []
+            for doc in links.shared_documents(u, w):
+                evidence += _doc_sentences(index, links.link(u, doc)) + _doc_sentences(index, links.link(doc, w))
+            hops.append(Hop(u, w, "document", evidence=tuple(evidence), document=links.documents[v],
+                            documents=tuple(links.documents[d] for d in links.shared_documents(u, w))))
+            i += 2
+            continue
+        hops.append(_hop(index, links, u, v))
+        i += 1
+    return Path(tuple(nodes), tuple(hops), weight)
 
 
-def _make_path(
-    index: Index, graph: Any, nodes: list[str], hops: dict[tuple[str, str], list[dict[str, Any]]]
-) -> Path:
-    made = []
-    weight = 0.0
-    for u, v in zip(nodes, nodes[1:], strict=False):
-        weight += graph[u][v]["weight"]
-        edges = sorted(hops[(min(u, v), max(u, v))], key=lambda e: (e["relation"], e["source"]))
-        steps = tuple(
-            Step(e["source"], e["target"], e["relation"], tuple(e.get("evidence", [])),
-                 e["source"] == u)
-            for e in edges
-        )
-        made.append(Hop(u, v, steps))
-    return Path(tuple(nodes), tuple(made), weight)
+def _sentence(index: Index, doc_id: str, i: int, entity: str | None = None) -> dict[str, Any]:
+    start, end, _paragraph, text = index.documents[doc_id]["sentences"][i]
+    ev = {"doc": doc_id, "start": start, "end": end, "text": text}
+    return ev | {"entity": entity} if entity else ev
+
+
+def _doc_sentences(index: Index, link: Any) -> list[dict[str, Any]]:
+    """The entity's first sentence in the document of a mention/issued link."""
+    entity = link.u if link.u in index.nodes else link.v
+    return [_sentence(index, doc_id, i, entity) for doc_id, i in link.refs]
+
+
+def _hop(index: Index, links: Links, u: str, v: str) -> Hop:
+    link = links.link(u, v)
+    if link.kind == "relation":
+        edges = sorted((index.edges[j] for j in link.edges), key=lambda e: (e["relation"], e["source"]))
+        steps = tuple(Step(e["source"], e["target"], e["relation"], tuple(e.get("evidence", [])),
+                           e["source"] == u) for e in edges)
+        return Hop(u, v, "relation", steps=steps)
+    if link.kind == "sentence":
+        return Hop(u, v, "sentence", evidence=tuple(_sentence(index, d, i) for d, i in link.refs))
+    if link.kind == "paragraph":
+        evidence = []
+        for doc_id, i, j in link.refs:
+            evidence += [_sentence(index, doc_id, i, link.u), _sentence(index, doc_id, j, link.v)]
+        return Hop(u, v, "paragraph", evidence=tuple(evidence))
+    doc_node = u if links.is_document(u) else v
+    return Hop(u, v, link.kind, evidence=tuple(_doc_sentences(index, link)),
+               document=links.documents[doc_node])
 
 
 @dataclass
@@ -342,6 +429,7 @@ class Card:
     observations: list[dict[str, Any]]  # sorted by year (unknown last), measure
     documents: list[dict[str, Any]]  # {"id", "number", "date", "title", "path"}
     index: Index = field(repr=False)
+    match: Match | None = None  # how the query name was resolved
 
     def to_json(self) -> dict[str, Any]:
         """A JSON-ready card."""
@@ -365,7 +453,8 @@ class Card:
 
 def card(index: Index, name: str) -> Card:
     """The card of the entity called ``name``: type, aliases, relations, observations, documents."""
-    node = find_node(index, name)
+    match = lookup(index, name)
+    node = index.nodes[match.id]
     node_id = node["id"]
 
     def order(edge: dict[str, Any]) -> tuple[str, str, str]:
@@ -379,16 +468,17 @@ def card(index: Index, name: str) -> Card:
         key=lambda o: (o.get("year") is None, o.get("year") or 0, o.get("measure", ""),
                        o.get("value", 0)),
     )
-    documents = []
+
     def by_date(doc_id: str) -> tuple[bool, str, str]:
         date = (index.documents.get(doc_id) or {}).get("date")
         return date is None, date or "", doc_id
 
+    documents = []
     for doc_id in sorted(node.get("docs", []), key=by_date):
         doc = index.documents.get(doc_id) or {}
         documents.append({"id": doc_id, "number": doc.get("number"), "date": doc.get("date"),
                           "title": doc.get("title"), "path": doc.get("path")})
-    return Card(node, outgoing, incoming, observations, documents, index)
+    return Card(node, outgoing, incoming, observations, documents, index, match)
 
 
 _MARKUP = re.compile(r"\*\*|^#+[ \t]*|\s*\n\s*", re.MULTILINE)

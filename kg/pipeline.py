@@ -180,17 +180,12 @@ class BuildResult:
     cache_misses: int = 0  # documents extracted (and stored) because the cache had no entry
 
     def summary(self) -> dict[str, Any]:
-        """Counts by type and relation, for the CLI's summary table."""
-        from collections import Counter
+        """The graph's counts (:func:`kg.graph.graph_counts`, as ``kg stats`` and the explorer
+        give them) plus what only the build knows: failed documents, SHACL violations."""
+        from kg.graph import graph_counts, to_index
 
-        return {
-            "documents": len(self.corpus.documents),
+        return graph_counts(to_index(self.corpus)) | {
             "failed": len(self.failures),
-            "entities": len(self.corpus.entities),
-            "relations": len(self.corpus.relations),
-            "observations": len(self.corpus.observations),
-            "by_type": dict(sorted(Counter(e.type for e in self.corpus.entities).items())),
-            "by_relation": dict(sorted(Counter(r.relation for r in self.corpus.relations).items())),
             "violations": len(self.violations),
         }
 
@@ -381,6 +376,7 @@ def build(
     when all of them are complete, so a failed build leaves no half-written output.
     ``workers``, ``cache`` and ``config`` are as in :func:`build_corpus`.
     """
+    from kg.documents import split_sentences
     from kg.graph import ontology_quads, to_index, to_quads, to_rdf, write_nquads
     from kg.validate import ONTOLOGY_PATH
 
@@ -399,8 +395,10 @@ def build(
         (tmp / "stikg.ttl").write_bytes(graph.serialize(format="turtle").encode("utf-8"))
         with open(tmp / "stikg.nq", "w", encoding="utf-8", newline="\n") as fh:
             write_nquads(sorted(quads + ontology_quads(ONTOLOGY_PATH)), fh)
+        sentences = {d.id: split_sentences(d.clean) for d in result.corpus.documents}
         with open(tmp / "graph.json", "w", encoding="utf-8", newline="\n") as fh:
-            json.dump(to_index(result.corpus), fh, ensure_ascii=False, sort_keys=True, indent=1)
+            json.dump(to_index(result.corpus, sentences=sentences), fh, ensure_ascii=False,
+                      sort_keys=True, indent=1)
             fh.write("\n")
         with open(tmp / "extraction.jsonl", "w", encoding="utf-8", newline="\n") as fh:
             for x in result.extractions:

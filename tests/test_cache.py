@@ -107,3 +107,17 @@ def test_cli_cache_flags(corpus, tmp_path, flag):
         assert "reused" not in second.stderr
     else:
         assert "2 document(s) reused, 0 extracted" in second.stderr
+
+
+def test_cache_line_counts_what_the_build_did(tmp_path):
+    """A folder with one document and two files that are not documents: one extracted, two failed."""
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    shutil.copy(SEEDS[0], folder / SEEDS[0].name)
+    (folder / "scan.txt").write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n\x00\x01\x02x\x9c\xff\n")
+    (folder / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00")
+    args = ["build", str(folder), "--out", str(tmp_path / "o"), "--cache", str(tmp_path / "c"), "--no-validate"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "cache " in result.stderr
+    assert "0 document(s) reused, 1 extracted, 2 failed" in result.stderr

@@ -94,10 +94,52 @@ def test_connect_json(run):
     assert {(e["relation"], e["direction"]) for e in edges} == {("partnerOf", "backward"), ("supports", "forward")}
 
 
-def test_connect_without_path_exits_1(run):
+def test_connect_prints_the_kind_of_every_hop(run):
+    result = run("connect", "宁德时代", "上海交通大学", "--max-hops", "3")
+    assert result.exit_code == 0, result.output
+    assert "同段 in one paragraph" in result.output or "同文 in one document" in result.output
+    assert "—参与 participatesIn→" in result.output
+
+
+def test_connect_document_hop_shows_the_document(run):
     result = run("connect", "高企贷", "上海市人民政府办公厅")
+    assert result.exit_code == 0, result.output
+    assert "高企贷 —同文 in one document— 上海市人民政府办公厅" in result.output
+    assert "003_ad9b0b437a45fd86" in result.output
+
+
+def test_connect_json_carries_the_kind(run):
+    data = json.loads(run("connect", "高企贷", "上海市人民政府办公厅", "--format", "json").stdout)
+    assert data["paths"][0]["kinds"] == ["document"]
+    step = data["paths"][0]["steps"][0]
+    assert (step["kind"], step["kind_zh"], step["kind_en"]) == ("document", "同文", "in one document")
+    assert {ev["text"] for ev in step["evidence"]} and step["documents"][0]["id"] == "003_ad9b0b437a45fd86"
+
+
+def test_connect_without_path_exits_1_and_says_why(tmp_path):
+    node = {"type": "Organization", "aliases": [], "docs": [], "mentions": {}, "observations": []}
+    (tmp_path / "graph.json").write_text(json.dumps({
+        "version": 2, "documents": {},
+        "nodes": [node | {"id": f"x:{n}", "label": n} for n in ("甲", "乙")], "edges": []},
+        ensure_ascii=False), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["connect", "甲", "乙", "--graph", str(tmp_path)])
     assert result.exit_code == 1
-    assert "no path between 高企贷 and 上海市人民政府办公厅" in result.output
+    assert "甲 and 乙 share nothing" in result.output
+    assert "--max-hops" not in result.output
+
+
+def test_a_partial_name_is_resolved_with_a_note_on_stderr(run):
+    result = run("connect", "技术交易所", "高企贷", "--format", "json")
+    assert result.exit_code == 0
+    assert "note: 技术交易所 → 上海技术交易所 (no node is named 技术交易所" in result.stderr
+    assert json.loads(result.stdout)["resolved"][0]["how"] == "contains"
+
+
+def test_a_name_that_fits_several_asks_which(run):
+    result = run("show", "技术转移")
+    assert result.exit_code == 2
+    assert "'技术转移' fits several entities:" in result.output
+    assert "国家技术转移东部中心" in result.output
 
 
 def test_connect_unknown_name_suggests(run):
@@ -109,6 +151,7 @@ def test_connect_unknown_name_suggests(run):
 
 def test_show_card(run):
     result = run("show", "上技所")
+    assert "note:" not in result.output
     assert result.exit_code == 0
     for text in ["上海技术交易所", "Platform", "https://w3id.org/stikg/resource/Platform/上海技术交易所",
                  "—合作 partnerOf→ 国家技术转移东部中心", "←参与 participatesIn— 上海交通大学",

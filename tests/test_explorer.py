@@ -107,21 +107,85 @@ def test_documents_are_embedded_with_number_and_date(page, index):
         k: (v["number"], v["date"]) for k, v in index["documents"].items()}
 
 
-def test_vis_edges_carry_chinese_relation_names_and_true_direction(page):
+def test_vis_edges_carry_chinese_relation_names_true_direction_and_colour(page):
     data, vis = _data(page), _vis(page)
-    for edge, drawn in zip(data["edges"], vis["edges"], strict=True):
+    typed = vis["edges"][: len(data["edges"])]
+    for edge, drawn in zip(data["edges"], typed, strict=True):
         assert (drawn["from"], drawn["to"]) == (edge["s"], edge["t"])
         assert drawn["label"] == RELATION_LABELS[edge["relation"]][0]
         assert drawn["arrows"]["to"]["enabled"] is (edge["relation"] != "partnerOf")
+        assert drawn["color"]["color"] == data["relations"][edge["relation"]]["color"]
+
+
+def test_every_relation_has_its_own_colour_in_edges_and_legend(page):
+    data = _data(page)
+    colours = [info["color"] for info in data["relations"].values()]
+    assert len(set(colours)) == len(colours)
+    assert all(c == explorer.RELATION_COLORS[r] for r, c in zip(data["relations"], colours, strict=True))
 
 
 def test_vis_nodes_styled_by_type_and_sized_by_degree(page):
     data, vis = _data(page), _vis(page)
-    assert [n["id"] for n in vis["nodes"]] == list(range(len(data["nodes"])))
-    for node, drawn in zip(data["nodes"], vis["nodes"], strict=True):
+    assert [n["id"] for n in vis["nodes"]] == list(range(len(data["nodes"]) + len(data["doc_nodes"])))
+    for node, drawn in zip(data["nodes"], vis["nodes"], strict=False):
         assert (drawn["color"], drawn["shape"]) == explorer.TYPE_STYLES[node["type"]]
     hub = next(i for i, n in enumerate(data["nodes"]) if n["label"] == "上海市科学技术委员会")
-    assert vis["nodes"][hub]["value"] == max(n["value"] for n in vis["nodes"])
+    assert vis["nodes"][hub]["value"] == max(n["value"] for n in vis["nodes"][: len(data["nodes"])])
+
+
+def test_documents_follow_the_nodes_and_start_hidden(page, index):
+    data, vis = _data(page), _vis(page)
+    assert [d["doc"] for d in data["doc_nodes"]] == sorted(index["documents"])
+    first = len(data["nodes"])
+    assert all(n.get("hidden") and n["shape"] == "box" for n in vis["nodes"][first:])
+    mentions = {(u, data["doc_nodes"][v - first]["doc"]) for u, v, _ in data["doc_edges"]}
+    assert mentions == {(i, d) for i, n in enumerate(data["nodes"]) for d in n["docs"]}
+
+
+def test_first_view_is_the_largest_connected_part_with_its_hubs(page):
+    import networkx as nx
+
+    data, vis = _data(page), _vis(page)
+    typed = nx.Graph()
+    typed.add_nodes_from(range(len(data["nodes"])))
+    typed.add_edges_from((e["s"], e["t"]) for e in data["edges"])
+    largest = max(nx.connected_components(typed), key=len)
+    assert set(data["core"]) == largest
+    shown = {n["id"] for n in vis["nodes"] if not n.get("hidden")}
+    assert shown == largest
+    degree = dict(typed.degree())
+    assert data["hubs"] and all(degree[h] >= max(degree[i] for i in largest if i not in data["hubs"])
+                                for h in data["hubs"])
+    assert all(vis["nodes"][h]["font"]["size"] > vis["nodes"][0]["font"].get("size", 0) or h == 0
+               for h in data["hubs"])
+
+
+def test_core_and_hubs_of_a_graph_without_edges_is_everything():
+    assert explorer.core_and_hubs(["a", "b"], []) == (["a", "b"], [])
+
+
+def test_the_page_embeds_the_paths_of_kg_connect(page, index):
+    from kg._links import build_links, page_links
+
+    data = _data(page)
+    expected = page_links(build_links(index["nodes"], index["edges"], index["documents"]))
+    assert data["links"] == json.loads(json.dumps(expected["links"], ensure_ascii=False))
+
+
+def test_the_page_embeds_the_one_name_normaliser(page):
+    from kg.names import DROP_PATTERN, casefold_table
+
+    data = _data(page)
+    assert data["names"] == {"drop": DROP_PATTERN, "fold": casefold_table()}
+    script = (Path(explorer.__file__).parent / "assets" / "explorer.js").read_text(encoding="utf-8")
+    script += (Path(explorer.__file__).parent / "assets" / "paths.js").read_text(encoding="utf-8")
+    assert "《" not in script and "“" not in script
+
+
+def test_the_page_embeds_the_counts_of_kg_stats(page, index):
+    from kg.graph import graph_counts
+
+    assert _data(page)["counts"] == graph_counts(index)
 
 
 def test_legend_lists_types_in_model_order(page):
@@ -155,9 +219,13 @@ def test_find_node_by_label_alias_or_iri(index, name, label):
     assert explorer.find_node(index, name)["label"] == label
 
 
+def test_a_partial_name_finds_the_one_node_that_contains_it(index):
+    assert explorer.find_node(index, "科委")["label"] == "上海市科学技术委员会"
+
+
 def test_unknown_name_suggests_close_names(index):
     with pytest.raises(EntityNotFound) as err:
-        explorer.find_node(index, "科委")
+        explorer.find_node(index, "上海市科学技木委员会")
     assert "上海市科学技术委员会" in err.value.suggestions
 
 

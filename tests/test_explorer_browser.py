@@ -1,7 +1,8 @@
 """The explorer in a real headless Chromium: drawn, searchable, clickable, path mode, offline.
 
 Needs Debian's /usr/bin/chromium (``make browser`` installs it). Without it the tests skip,
-except in CI (env ``CI`` set), where they fail.
+except in CI (env ``CI`` set), where they fail. The first view is the connected core of the
+typed graph; the documents toggle shows everything; path mode is the search of ``kg connect``.
 """
 
 from __future__ import annotations
@@ -114,12 +115,21 @@ def test_page_fetches_nothing_but_itself(loaded, page_file):
     assert loaded.requests == [page_file.as_uri()]
 
 
-def test_every_node_is_drawn(loaded, index):
-    drawn = loaded.js(
-        "(() => { const n = kgExplorer.network; const pos = n.getPositions();"
-        " return n.body.nodeIndices.filter(id => !n.body.nodes[id].options.hidden"
-        " && Number.isFinite(pos[id].x) && Number.isFinite(pos[id].y)).length; })()")
-    assert drawn == len(index["nodes"])
+DRAWN = ("(() => { const n = kgExplorer.network; const pos = n.getPositions();"
+         " return n.body.nodeIndices.filter(id => !n.body.nodes[id].options.hidden"
+         " && Number.isFinite(pos[id].x) && Number.isFinite(pos[id].y)).sort((a, b) => a - b); })()")
+
+
+def test_the_first_view_draws_the_connected_core(loaded):
+    assert loaded.js(DRAWN) == loaded.js("kgExplorer.data.core")
+
+
+def test_the_documents_toggle_draws_every_node_and_document(loaded, index):
+    loaded.page.click("#docs-toggle")
+    loaded.page.wait_for_function("kgExplorer.state.stable && kgExplorer.state.documents")
+    assert len(loaded.js(DRAWN)) == len(index["nodes"]) + len(index["documents"])
+    loaded.page.click("#docs-toggle")
+    assert loaded.js(DRAWN) == loaded.js("kgExplorer.data.core")
 
 
 def test_physics_stops_once_settled(loaded):
@@ -151,18 +161,20 @@ def test_clicking_a_node_shows_observations_by_year(loaded):
     assert [r.split("\t")[0] for r in rows[1:]] == ["2021", "2023", "2023"]
 
 
-def test_type_filter_hides_that_type(loaded, index):
-    agencies = sum(n["type"] == "Agency" for n in index["nodes"])
+def test_type_filter_hides_that_type(loaded):
+    core = loaded.js("kgExplorer.data.core.map(i => kgExplorer.data.nodes[i].type)")
     loaded.page.locator('input[data-group="type"][data-key="Agency"]').uncheck()
     shown = loaded.js("kgExplorer.nodes.get({filter: n => !n.hidden}).length")
-    assert shown == len(index["nodes"]) - agencies
+    assert shown == len(core) - core.count("Agency")
 
 
 def test_relation_filter_hides_those_edges(loaded, index):
+    loaded.page.click("#docs-toggle")
+    typed = "kgExplorer.edges.get({filter: e => !e.hidden && e.id < kgExplorer.data.edges.length}).length"
+    assert loaded.js(typed) == len(index["edges"])
     targets = sum(e["relation"] == "targets" for e in index["edges"])
     loaded.page.locator('input[data-group="relation"][data-key="targets"]').uncheck()
-    shown = loaded.js("kgExplorer.edges.get({filter: e => !e.hidden}).length")
-    assert shown == len(index["edges"]) - targets
+    assert loaded.js(typed) == len(index["edges"]) - targets
 
 
 def test_path_mode_highlights_and_lists_a_path(loaded):
@@ -172,7 +184,7 @@ def test_path_mode_highlights_and_lists_a_path(loaded):
     page.keyboard.press("Enter")
     page.fill("#path-to", "高企贷")
     page.keyboard.press("Enter")
-    paths = loaded.js("kgExplorer.state.paths.map(p => p.nodes.map(i => kgExplorer.data.nodes[i].label))")
+    paths = loaded.js("kgExplorer.state.paths.map(p => p.nodes.map(i => kgExplorer.data.nodes[i] ? kgExplorer.data.nodes[i].label : kgExplorer.data.doc_nodes[i - kgExplorer.data.nodes.length].label))")
     assert paths[0] == ["上海交通大学", "InnoMatch全球技术供需对接平台", COMMISSION, "高企贷"]
     highlighted = loaded.js("kgExplorer.edges.get({filter: e => e.width === 4}).length")
     assert highlighted == 3
@@ -181,14 +193,25 @@ def test_path_mode_highlights_and_lists_a_path(loaded):
 
 def test_paths_are_at_most_four_hops_and_cheapest_first(loaded):
     paths = loaded.js(
-        "(() => { const d = kgExplorer.data; const a = d.nodes.findIndex(n => n.label === '赵蓓文');"
-        " const b = d.nodes.findIndex(n => n.label === '上海交通大学');"
-        " const c = d.nodes.findIndex(n => n.label === '长三角');"
-        " const x = kgExplorer.findPaths(a, b); const y = kgExplorer.findPaths(c, b);"
-        " return {isolated: x.length, costs: y.map(p => p.cost), hops: y.map(p => p.nodes.length - 1)}; })()")
-    assert paths["isolated"] == 0
+        "(() => { const d = kgExplorer.data; const ix = l => d.nodes.findIndex(n => n.label === l);"
+        " const y = kgExplorer.findPaths(ix('长三角'), ix('上海交通大学'));"
+        " return {costs: y.map(p => p.cost), hops: y.map(p => kgExplorer.hops(p.nodes).length)}; })()")
     assert paths["costs"] == sorted(paths["costs"])
     assert paths["hops"] and max(paths["hops"]) <= 4
+
+
+def test_a_path_through_a_node_outside_the_view_shows_it_and_draws_the_document_hop(loaded):
+    page = loaded.page
+    page.click("#path-toggle")
+    page.fill("#path-from", "赵蓓文")
+    page.keyboard.press("Enter")
+    page.fill("#path-to", "上海交大")
+    page.keyboard.press("Enter")
+    first = loaded.js("kgExplorer.hops(kgExplorer.state.paths[0].nodes).map(h => h.kind)")
+    assert first == ["document"]
+    assert loaded.node_index("赵蓓文") in loaded.js(DRAWN)
+    assert loaded.js("kgExplorer.edges.get({filter: e => typeof e.id === 'string'}).map(e => e.label)") == ["同文"]
+    assert "沪科提复〔2022〕99号" in page.locator("#panel .paths li").first.inner_text()
 
 
 def test_the_seeds_explorer_works_and_is_what_the_readme_shows(browser, seeds_graph, tmp_path):
@@ -199,8 +222,6 @@ def test_the_seeds_explorer_works_and_is_what_the_readme_shows(browser, seeds_gr
     index = json.loads((seeds_graph / "graph.json").read_text(encoding="utf-8"))
     view = _open(browser, explorer.write_explorer(index, tmp_path / "explorer.html"))
     try:
-        drawn = view.js("kgExplorer.network.body.nodeIndices.length")
-        assert drawn == len(index["nodes"])
         view.page.fill("#search", "市科委")
         view.page.keyboard.press("Enter")
         assert view.page.locator("#panel .panel-title").inner_text() == COMMISSION
@@ -208,13 +229,74 @@ def test_the_seeds_explorer_works_and_is_what_the_readme_shows(browser, seeds_gr
         sentences = {ev["text"] for e in index["edges"] for ev in e["evidence"]}
         assert any(sentence[:40] in evidence for sentence in sentences)
         assert "沪科" in evidence  # the source document's 文号
-        view.page.wait_for_timeout(700)  # let the focus animation finish
+        view.page.wait_for_timeout(700)  # let the focus animation finish, then show the whole first view
+        view.page.click("#fit")
+        view.page.wait_for_timeout(700)
         target = SCREENSHOT if os.environ.get("KG_SCREENSHOT") else tmp_path / "explorer.png"
         view.page.screenshot(path=str(target))
         assert target.stat().st_size > 20_000
         assert view.errors == []
     finally:
         view.page.close()
+
+
+@pytest.fixture(scope="module")
+def seeds_page(browser, seeds_graph, tmp_path_factory):
+    index = json.loads((seeds_graph / "graph.json").read_text(encoding="utf-8"))
+    view = _open(browser, explorer.write_explorer(index, tmp_path_factory.mktemp("seeds") / "explorer.html"))
+    yield view, index
+    view.page.close()
+
+
+def test_the_seeds_first_view_shows_the_labelled_connected_core(seeds_page):
+    """The largest part joined by typed relations, every node of it labelled at the first zoom."""
+    import networkx as nx
+
+    view, index = seeds_page
+    typed = nx.Graph()
+    typed.add_nodes_from(n["id"] for n in index["nodes"])
+    typed.add_edges_from((e["source"], e["target"]) for e in index["edges"])
+    largest = max(nx.connected_components(typed), key=len)
+    drawn = view.js(DRAWN)
+    assert {view.js(f"kgExplorer.nodeId({i})") for i in drawn} == largest
+    assert len(largest) >= 10
+    labelled = view.js("kgExplorer.labelled()")
+    assert set(view.js("kgExplorer.data.hubs")) <= set(labelled)
+    assert len(labelled) == len(drawn)
+    assert view.errors == []
+
+
+def test_the_seeds_legend_shows_relation_colours(seeds_page):
+    view, _ = seeds_page
+    swatches = view.page.locator("#relation-filters .swatch.line")
+    colours = {swatches.nth(i).evaluate("e => getComputedStyle(e).borderTopColor") for i in range(swatches.count())}
+    assert swatches.count() >= 5 and len(colours) == swatches.count()
+
+
+TRICKY = ["ＩｎｎｏＭａｔｃｈ全球技术供需对接平台", "《上海市科技创新券管理办法（试行）》", "“高企贷”",
+          "「科创助力贷」『扬帆专项』〈规范〉", "InnoMatch 平台", "上海\u3000技术\u00a0交易所\t", "ＡＢＣ科委",
+          "Straße ΣΑΣ", "技术转移，技术评价规范、服务·规范：", "'单引号' \"双引号\" ‘弯引号’", "科技部 火炬中心"]
+
+
+def test_the_page_normalises_names_as_python_does(seeds_page):
+    from kg.names import name_key
+
+    view, _ = seeds_page
+    assert view.js(f"{json.dumps(TRICKY, ensure_ascii=False)}.map(kgExplorer.normalize)") == [
+        name_key(t) for t in TRICKY]
+
+
+SEED_PAIRS = [("高企贷", "InnoMatch全球技术供需对接平台"), ("科创助力贷", "上海技术交易所"),
+              ("科技创新券", "国家技术转移东部中心"), ("上海市科学技术委员会", "国家技术转移东部中心"),
+              ("上海交通大学", "上海技术交易所"), ("宁德时代", "上海市科学技术委员会")]
+
+
+@pytest.mark.parametrize(("a", "b"), SEED_PAIRS, ids=[f"{a}-{b}" for a, b in SEED_PAIRS])
+def test_seeds_path_mode_finds_the_same_paths_as_kg_connect(seeds_page, a, b):
+    view, index = seeds_page
+    js = _js_paths(view, a, b)
+    assert js == _py_paths(index, a, b)
+    assert len(js) >= 2
 
 
 def test_five_thousand_nodes_are_drawn_and_settle(browser, tmp_path):
@@ -225,7 +307,7 @@ def test_five_thousand_nodes_are_drawn_and_settle(browser, tmp_path):
     page_file = explorer.write_explorer(explorer.read_index(graph), tmp_path / "explorer.html")
     view = _open(browser, page_file, timeout_ms=120_000)
     try:
-        assert view.js("kgExplorer.network.body.nodeIndices.length") == 5000
+        assert view.js("kgExplorer.network.body.nodeIndices.length") == len(view.js("kgExplorer.data.core"))
         assert view.js("kgExplorer.network.physics.physicsEnabled") is False
         assert view.errors == []
     finally:
@@ -236,7 +318,7 @@ def _js_paths(view: Loaded, a: str, b: str) -> list[list[str]]:
     return view.js(
         f"(() => {{ const d = kgExplorer.data; const ix = l => d.nodes.findIndex(n => n.label === l);"
         f" return kgExplorer.findPaths(ix({json.dumps(a)}), ix({json.dumps(b)}))"
-        ".map(p => p.nodes.map(i => d.nodes[i].id)); })()")
+        ".map(p => p.nodes.map(kgExplorer.nodeId)); })()")
 
 
 def _py_paths(index: dict, a: str, b: str) -> list[list[str]]:
@@ -253,7 +335,7 @@ def _py_paths(index: dict, a: str, b: str) -> list[list[str]]:
     ("a", "b"),
     [("上海交通大学", "高企贷"), ("长三角", "科技型中小企业"), ("上海银行", "InnoMatch全球技术供需对接平台"),
      ("闵行区", "上海市财政局"), ("赵蓓文", "高企贷")],
-    ids=["sjtu-loan", "region-sme", "bank-innomatch", "district-finance", "isolated"],
+    ids=["sjtu-loan", "region-sme", "bank-innomatch", "district-finance", "via-document"],
 )
 def test_path_mode_finds_the_same_paths_as_kg_connect(loaded, index, a, b):
     assert _js_paths(loaded, a, b) == _py_paths(index, a, b)

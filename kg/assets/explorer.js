@@ -1,21 +1,24 @@
-/* stikg explorer: search, filters, evidence panel and path mode over vis-network.
- * Reads two JSON blocks written by kg/explorer.py: #kg-data (the graph with evidence)
- * and #kg-vis (vis-network nodes, edges, options). Everything runs offline. */
+/* stikg explorer: first view, documents layer, search, filters, evidence panel and path mode
+ * over vis-network. Reads two JSON blocks written by kg/explorer.py: #kg-data (the graph with
+ * evidence, the path graph, counts) and #kg-vis (vis-network nodes, edges, options). Path
+ * search is kgPaths (paths.js), the algorithm of `kg connect`. Everything runs offline. */
 (function () {
   "use strict";
 
   var DATA = JSON.parse(document.getElementById("kg-data").textContent);
   var VIS = JSON.parse(document.getElementById("kg-vis").textContent);
-  var N = DATA.nodes.length;
+  var N = DATA.nodes.length, D = DATA.doc_nodes.length, E = DATA.edges.length;
   var DIM_NODE = "rgba(200, 206, 214, 0.35)";
   var DIM_EDGE = "rgba(200, 206, 214, 0.25)";
   var HL = "#ef8a17";
-  var LAMBDA = 1, K_PATHS = 3, MAX_HOPS = 4, MAX_ENUMERATED = 200;
+  var K_PATHS = 3, MAX_HOPS = 4;
+  var PATHS = kgPaths(DATA);
+  var CORE = new Set(DATA.core), HUBS = new Set(DATA.hubs);
 
   var t0 = performance.now();
   var timing = { start: t0 };
   var state = { selected: null, edge: null, pathMode: false, from: null, to: null,
-                paths: [], activePath: -1, stable: false,
+                paths: [], activePath: -1, stable: false, documents: false,
                 shownTypes: new Set(DATA.type_order),
                 shownRelations: new Set(DATA.relation_order) };
 
@@ -37,12 +40,21 @@
     return node;
   }
   function $(id) { return document.getElementById(id); }
+  // kg.names.name_key: NFKC, drop whitespace and quote marks (the set written by Python), case-fold
+  var DROP = new RegExp(DATA.names.drop, "g"), FOLD = DATA.names.fold;
   function normalize(s) {
-    return String(s).normalize("NFKC").replace(/[\s《》〈〉“”‘’「」『』"'`]+/g, "").toLowerCase();
+    return Array.from(String(s).normalize("NFKC").replace(DROP, "").toLowerCase(), function (c) {
+      return FOLD[c] || c;
+    }).join("");
   }
+  function isDoc(i) { return i >= N; }
+  function label(i) { return isDoc(i) ? DATA.doc_nodes[i - N].label : DATA.nodes[i].label; }
+  function nodeId(i) { return isDoc(i) ? DATA.doc_nodes[i - N].id : DATA.nodes[i].id; }
   function typeName(t) { var i = DATA.types[t]; return i.zh + " · " + i.en; }
-  function relName(r) { var i = DATA.relations[r]; return i.zh + " " + i.en; }
   function swatch(t) { return el("span", { cls: "swatch", style: "background:" + DATA.types[t].color }); }
+  function line(color, dashed) {
+    return el("span", { cls: "swatch line", style: "border-top-color:" + color + (dashed ? ";border-top-style:dashed" : "") });
+  }
   function docLine(ev) {
     var d = DATA.documents[ev.doc] || {};
     var bits = [d.number || ev.doc, d.date, d.title].filter(Boolean);
@@ -51,155 +63,42 @@
   function evidenceBlock(ev) {
     return el("blockquote", { cls: "evidence" }, ev.text, docLine(ev));
   }
+  function sentence(doc, i) {
+    var row = DATA.documents[doc].sentences[i];
+    return { doc: doc, start: row[0], end: row[1], text: row[3] };
+  }
   function fmtNumber(v) {
     return typeof v === "number" ? v.toLocaleString("zh-CN", { maximumFractionDigits: 4 }) : String(v);
   }
 
-  /* ---------- graph structure (undirected, parallel edges collapsed) ---------- */
-  var adjacency = [], pairEdges = {}, incident = [];
-  for (var i = 0; i < N; i++) { adjacency.push([]); incident.push([]); }
+  /* ---------- typed edges by node pair (for the panel and path highlights) ---------- */
+  var pairEdges = {}, incident = [];
+  for (var i = 0; i < N; i++) incident.push([]);
   DATA.edges.forEach(function (e, j) {
     incident[e.s].push(j);
     if (e.t !== e.s) incident[e.t].push(j);
-    if (e.s === e.t) return;
     var key = Math.min(e.s, e.t) + "," + Math.max(e.s, e.t);
-    if (!pairEdges[key]) {
-      pairEdges[key] = [];
-      adjacency[e.s].push(e.t);
-      adjacency[e.t].push(e.s);
-    }
-    pairEdges[key].push(j);
+    (pairEdges[key] = pairEdges[key] || []).push(j);
   });
-  adjacency.forEach(function (a) { a.sort(function (x, y) { return x - y; }); });
   function pairKey(u, v) { return Math.min(u, v) + "," + Math.max(u, v); }
-  // deg = distinct neighbours in the whole graph (written by kg/explorer.py, as kg connect uses)
-  function weight(u, v) {
-    return 1 + LAMBDA * (Math.log1p(DATA.nodes[u].deg) + Math.log1p(DATA.nodes[v].deg)) / 2;
-  }
+  var docEdgeOf = {};  // "entity,document" → vis edge id of the document link
+  DATA.doc_edges.forEach(function (row, k) { docEdgeOf[row[0] + "," + row[1]] = E + k; });
 
-  /* ---------- path finding: Yen's k shortest simple paths over Dijkstra ---------- */
-  function heapPush(h, item) {
-    h.push(item);
-    var i = h.length - 1;
-    while (i > 0) {
-      var p = (i - 1) >> 1;
-      if (less(h[p], h[i])) break;
-      var tmp = h[p]; h[p] = h[i]; h[i] = tmp; i = p;
-    }
-  }
-  function heapPop(h) {
-    var top = h[0], last = h.pop();
-    if (h.length) {
-      h[0] = last;
-      var i = 0;
-      for (;;) {
-        var l = 2 * i + 1, r = l + 1, m = i;
-        if (l < h.length && less(h[l], h[m])) m = l;
-        if (r < h.length && less(h[r], h[m])) m = r;
-        if (m === i) break;
-        var tmp = h[m]; h[m] = h[i]; h[i] = tmp; i = m;
-      }
-    }
-    return top;
-  }
-  function less(a, b) { return a[0] < b[0] || (a[0] === b[0] && a[1] < b[1]); }
-
-  // Shortest path src → dst avoiding nodes and undirected pairs; ties: smaller node index first.
-  function dijkstra(src, dst, bannedNodes, bannedPairs, keep) {
-    var dist = new Map([[src, 0]]), prev = new Map(), done = new Set(), heap = [[0, src]];
-    while (heap.length) {
-      var top = heapPop(heap), u = top[1];
-      if (done.has(u)) continue;
-      done.add(u);
-      if (u === dst) break;
-      var nb = adjacency[u];
-      for (var k = 0; k < nb.length; k++) {
-        var v = nb[k];
-        if (done.has(v) || !keep.has(v) || bannedNodes.has(v) || bannedPairs.has(pairKey(u, v))) continue;
-        var d = top[0] + weight(u, v);
-        if (!dist.has(v) || d < dist.get(v)) {
-          dist.set(v, d); prev.set(v, u); heapPush(heap, [d, v]);
-        }
-      }
-    }
-    if (!done.has(dst)) return null;
-    var path = [dst];
-    while (path[0] !== src) path.unshift(prev.get(path[0]));
-    return path;
-  }
-  function pathCost(p) {
-    var c = 0;
-    for (var i = 0; i + 1 < p.length; i++) c += weight(p[i], p[i + 1]);
-    return c;
-  }
-  function comparePaths(a, b) {
-    if (Math.abs(a.cost - b.cost) > 1e-9) return a.cost - b.cost;
-    for (var i = 0; i < Math.min(a.nodes.length, b.nodes.length); i++) {
-      if (a.nodes[i] !== b.nodes[i]) return a.nodes[i] - b.nodes[i];
-    }
-    return a.nodes.length - b.nodes.length;
-  }
-
-  function hopDistances(start) {
-    var dist = new Map([[start, 0]]), queue = [start];
-    for (var q = 0; q < queue.length; q++) {
-      var u = queue[q], d = dist.get(u);
-      if (d === MAX_HOPS) continue;
-      adjacency[u].forEach(function (v) { if (!dist.has(v)) { dist.set(v, d + 1); queue.push(v); } });
-    }
-    return dist;
-  }
-
-  /** The k cheapest simple paths src → dst of at most MAX_HOPS hops (same rule as `kg connect`). */
-  function findPaths(src, dst, k) {
-    k = k || K_PATHS;
-    if (src === dst) return [];
-    // only nodes that can lie on a path of at most MAX_HOPS hops (as kg connect prunes)
-    var fromSrc = hopDistances(src), fromDst = hopDistances(dst), keep = new Set();
-    fromSrc.forEach(function (d, n) {
-      if (fromDst.has(n) && d + fromDst.get(n) <= MAX_HOPS) keep.add(n);
-    });
-    if (!keep.has(dst)) return [];
-    var first = dijkstra(src, dst, new Set(), new Set(), keep);
-    if (!first) return [];
-    var accepted = [{ nodes: first, cost: pathCost(first) }];
-    var seen = new Set([first.join(",")]);
-    var candidates = [];
-    var result = [];
-    if (first.length - 1 <= MAX_HOPS) result.push(accepted[0]);
-    while (result.length < k && accepted.length < MAX_ENUMERATED) {
-      var last = accepted[accepted.length - 1].nodes;
-      for (var i = 0; i + 1 < last.length; i++) {
-        var spur = last[i], root = last.slice(0, i + 1);
-        var bannedPairs = new Set(), bannedNodes = new Set(root.slice(0, i));
-        accepted.forEach(function (p) {
-          if (p.nodes.length > i + 1 && p.nodes.slice(0, i + 1).join(",") === root.join(",")) {
-            bannedPairs.add(pairKey(p.nodes[i], p.nodes[i + 1]));
-          }
-        });
-        var spurPath = dijkstra(spur, dst, bannedNodes, bannedPairs, keep);
-        if (!spurPath) continue;
-        var total = root.slice(0, i).concat(spurPath), key = total.join(",");
-        if (seen.has(key)) continue;
-        seen.add(key);
-        candidates.push({ nodes: total, cost: pathCost(total) });
-      }
-      if (!candidates.length) break;
-      candidates.sort(comparePaths);
-      var best = candidates.shift();
-      accepted.push(best);
-      if (best.nodes.length - 1 <= MAX_HOPS) result.push(best);
-    }
-    return result;
-  }
+  /** The k cheapest paths src → dst of at most MAX_HOPS hops (the same as `kg connect`). */
+  function findPaths(src, dst, k) { return PATHS.findPaths(src, dst, k || K_PATHS, MAX_HOPS); }
 
   /* ---------- the network ---------- */
   var nodes = new vis.DataSet(VIS.nodes);
   var edges = new vis.DataSet(VIS.edges);
   var baseNode = {}, baseEdge = {};
   VIS.nodes.forEach(function (n) { baseNode[n.id] = { color: n.color, font: { color: "#1f2933" } }; });
-  VIS.edges.forEach(function (e) { baseEdge[e.id] = { color: null, width: 1.2 }; });
+  VIS.edges.forEach(function (e) { baseEdge[e.id] = { color: e.color, width: e.width || 1.4 }; });
   var network = new vis.Network($("graph"), { nodes: nodes, edges: edges }, VIS.options);
+  function coreIds() { return DATA.core.filter(function (i) { return nodeVisible(i); }); }
+  function fitView(animate) {
+    var shown = nodes.getIds({ filter: function (n) { return !n.hidden; } });
+    network.fit({ nodes: shown, animation: animate ? { duration: 450 } : false });
+  }
 
   network.on("stabilizationProgress", function (p) {
     $("loading-bar").style.width = Math.round(100 * p.iterations / p.total) + "%";
@@ -211,7 +110,7 @@
     network.setOptions({ physics: { enabled: false } });
     state.stable = true;
     timing.stabilized = performance.now() - t0;
-    if (DATA.large) network.fit();
+    fitView(false);
   }
   network.once("stabilizationIterationsDone", function () {
     timing.shown = performance.now() - t0;
@@ -229,35 +128,139 @@
   network.on("click", function (params) {
     if (params.nodes.length) {
       var id = params.nodes[0];
-      if (state.pathMode) pickPathNode(id); else showNode(id);
-    } else if (params.edges.length) {
+      if (isDoc(id)) showDocument(id);
+      else if (state.pathMode) pickPathNode(id);
+      else showNode(id);
+    } else if (params.edges.length && typeof params.edges[0] === "number" && params.edges[0] < E) {
       showEdge(params.edges[0]);
     }
   });
 
-  /* ---------- filters ---------- */
-  function nodeVisible(i) { return state.shownTypes.has(DATA.nodes[i].type); }
+  /** Nodes whose label vis draws at the current zoom and that lie inside the canvas. */
+  function labelled() {
+    var scale = network.getScale(), box = $("graph").getBoundingClientRect();
+    var pos = network.getPositions();
+    return nodes.get({ filter: function (n) {
+      if (n.hidden) return false;
+      var size = (n.font && n.font.size) || VIS.options.nodes.font.size;
+      if (size * scale < DATA.label_threshold - 1) return false;
+      var p = network.canvasToDOM(pos[n.id]);
+      return p.x >= 0 && p.y >= 0 && p.x <= box.width && p.y <= box.height;
+    } }).map(function (n) { return n.id; });
+  }
+
+  /* ---------- what is shown: the core, or everything with the documents ---------- */
+  var revealed = new Set();  // nodes outside the view shown for a path or a search
+  function inLayer(i) { return state.documents || revealed.has(i) || (!isDoc(i) && CORE.has(i)); }
+  function nodeVisible(i) { return inLayer(i) && (isDoc(i) || state.shownTypes.has(DATA.nodes[i].type)); }
   function applyFilters() {
-    nodes.update(DATA.nodes.map(function (n, i) { return { id: i, hidden: !nodeVisible(i) }; }));
+    var all = [];
+    for (var i = 0; i < N + D; i++) {
+      all.push({ id: i, hidden: !nodeVisible(i), physics: state.documents || (!isDoc(i) && CORE.has(i)) });
+    }
+    nodes.update(all);
     edges.update(DATA.edges.map(function (e, j) {
       return { id: j, hidden: !(state.shownRelations.has(e.relation) && nodeVisible(e.s) && nodeVisible(e.t)) };
     }));
+    edges.update(DATA.doc_edges.map(function (row, k) {
+      return { id: E + k, hidden: !(nodeVisible(row[0]) && nodeVisible(row[1])), physics: state.documents };
+    }));
     updateCounts();
   }
+  // Documents on a ring around the core, every entity outside the core next to its first document.
+  function placeLayer() {
+    if (state.placed) return;
+    state.placed = true;
+    var pos = network.getPositions(DATA.core), xs = [], ys = [];
+    Object.keys(pos).forEach(function (k) { xs.push(pos[k].x); ys.push(pos[k].y); });
+    var cx = xs.length ? (Math.min.apply(null, xs) + Math.max.apply(null, xs)) / 2 : 0;
+    var cy = ys.length ? (Math.min.apply(null, ys) + Math.max.apply(null, ys)) / 2 : 0;
+    var r = xs.length ? Math.max(Math.max.apply(null, xs) - cx, Math.max.apply(null, ys) - cy) + 350 : 300;
+    var golden = Math.PI * (3 - Math.sqrt(5)), moves = [], count = {};
+    DATA.doc_nodes.forEach(function (d, k) {
+      var a = 2 * Math.PI * k / Math.max(1, D);
+      moves.push({ id: N + k, x: cx + r * Math.cos(a), y: cy + r * Math.sin(a) });
+    });
+    var at = {};
+    moves.forEach(function (m) { at[m.id] = m; });
+    DATA.doc_edges.forEach(function (row) {
+      var u = row[0], d = at[row[1]];
+      if (CORE.has(u) || at[u] || !d) return;
+      var n = count[row[1]] = (count[row[1]] || 0) + 1, rr = 60 + 18 * Math.sqrt(n);
+      at[u] = { id: u, x: d.x + rr * Math.cos(n * golden), y: d.y + rr * Math.sin(n * golden) };
+      moves.push(at[u]);
+    });
+    nodes.update(moves);
+  }
+  /** Show or hide the documents layer: source documents, their links, every entity. */
+  function setDocuments(on) {
+    if (state.documents === on) return;
+    state.documents = on;
+    $("docs-toggle").classList.toggle("active", on);
+    if (on) placeLayer();
+    applyFilters();
+    if (on) {
+      state.stable = false;
+      network.setOptions({ physics: { enabled: true } });
+      network.stabilize(DATA.large ? 30 : 250);
+      network.once("stabilizationIterationsDone", function () {
+        network.setOptions({ physics: { enabled: false } });
+        state.stable = true;
+        fitView(true);
+      });
+    } else {
+      fitView(true);
+    }
+  }
+  $("docs-toggle").addEventListener("click", function () { setDocuments(!state.documents); });
+  /** Show nodes outside the view without changing it: each next to the node before it in ``chain``. */
+  function reveal(chain) {
+    var pos = network.getPositions(), golden = Math.PI * (3 - Math.sqrt(5)), moves = [];
+    chain.forEach(function (u, k) {
+      if (inLayer(u)) return;
+      var prev = pos[chain[Math.max(0, k - 1)]] || { x: 0, y: 0 }, a = (u + 1) * golden;
+      pos[u] = { x: prev.x + 170 * Math.cos(a), y: prev.y + 170 * Math.sin(a) };
+      revealed.add(u);
+      moves.push({ id: u, x: pos[u].x, y: pos[u].y });
+    });
+    if (moves.length) { nodes.update(moves); applyFilters(); }
+  }
+  function unreveal() {
+    if (!revealed.size) return;
+    revealed.clear();
+    applyFilters();
+  }
+  function ensureVisible(i) {
+    if (!inLayer(i)) setDocuments(true);
+    if (isDoc(i)) return;
+    var t = DATA.nodes[i].type;
+    if (state.shownTypes.has(t)) return;
+    state.shownTypes.add(t);
+    var box = document.querySelector('input[data-group="type"][data-key="' + CSS.escape(t) + '"]');
+    if (box) box.checked = true;
+    applyFilters();
+  }
+
+  /* ---------- header counts (kg.graph.graph_counts, as kg stats) and legend ---------- */
+  var C = DATA.counts;
+  $("counts").textContent = C.entities + " 个实体 entities · " + C.relations + " 条关系 relations · " +
+    C.statements + " 条陈述 statements · " + C.documents + " 份文件 documents";
   function updateCounts() {
     var shownN = 0, shownE = 0;
     nodes.forEach(function (n) { if (!n.hidden) shownN++; });
-    edges.forEach(function (e) { if (!e.hidden) shownE++; });
-    $("counts").textContent = shownN + " 个节点 nodes · " + shownE + " 条关系 edges";
+    edges.forEach(function (e) { if (!e.hidden && typeof e.id === "number") shownE++; });
+    $("view").textContent = (state.documents ? "全部实体与文件 all entities and documents"
+      : DATA.focus !== null ? "" : "关系主干 the connected core") + " · 显示 " + shownN + " 个节点 nodes · " +
+      shownE + " 条连线 edges";
   }
-  function checkbox(group, key, label, en, count, set, lead) {
+  function checkbox(group, key, text, en, count, set, lead) {
     var box = el("input", { type: "checkbox", "data-group": group, "data-key": key });
     box.checked = true;
     box.addEventListener("change", function () {
       if (box.checked) set.add(key); else set.delete(key);
       applyFilters();
     });
-    return el("label", null, box, lead, el("span", null, label, " ", el("span", { cls: "en" }, en)),
+    return el("label", null, box, lead, el("span", null, text, " ", el("span", { cls: "en" }, en)),
               el("span", { cls: "count" }, String(count)));
   }
   var typeCount = {}, relCount = {};
@@ -270,29 +273,29 @@
   DATA.relation_order.forEach(function (r) {
     var info = DATA.relations[r];
     $("relation-filters").appendChild(checkbox("relation", r, info.zh, info.en, relCount[r] || 0,
-      state.shownRelations, el("span", { cls: "swatch", style: "background:#b8c2cc;border-radius:2px" })));
+      state.shownRelations, line(info.color, false)));
   });
-  function ensureVisible(i) {
-    var t = DATA.nodes[i].type;
-    if (state.shownTypes.has(t)) return;
-    state.shownTypes.add(t);
-    var box = document.querySelector('input[data-group="type"][data-key="' + CSS.escape(t) + '"]');
-    if (box) box.checked = true;
-    applyFilters();
-  }
+  ["sentence", "paragraph", "document", "mention", "issued"].forEach(function (k) {
+    var info = DATA.kinds[k];
+    $("kind-legend").appendChild(el("div", { cls: "legend-row", "data-kind": k }, line(info.color, true),
+      el("span", null, info.zh, " ", el("span", { cls: "en" }, info.en))));
+  });
 
-  /* ---------- search with suggestions ---------- */
+  /* ---------- search with suggestions (label, alias, normalised name, then contained) ---------- */
   var searchKeys = DATA.nodes.map(function (n) {
-    return [n.label].concat(n.aliases).map(function (name) { return { name: name, key: normalize(name) }; });
+    return [{ name: n.label, key: normalize(n.label), label: true }].concat(n.aliases.map(function (a) {
+      return { name: a, key: normalize(a), label: false };
+    }));
   });
   function search(query, limit) {
-    var q = normalize(query);
+    var raw = String(query).trim(), q = normalize(query);
     if (!q) return [];
     var hits = [];
     searchKeys.forEach(function (names, i) {
       var best = null;
       names.forEach(function (nm) {
-        var rank = nm.key === q ? 0 : nm.key.indexOf(q) === 0 ? 1 : nm.key.indexOf(q) > 0 ? 2 : -1;
+        var rank = nm.name === raw ? (nm.label ? 0 : 1) : nm.key === q ? 2 : nm.key.indexOf(q) === 0 ? 3
+                 : nm.key.indexOf(q) > 0 ? 4 : -1;
         if (rank >= 0 && (best === null || rank < best.rank)) best = { rank: rank, name: nm.name };
       });
       if (best) hits.push({ id: i, rank: best.rank, via: best.name });
@@ -335,7 +338,7 @@
     network.selectNodes([i]);
     network.focus(i, { scale: Math.max(network.getScale(), 1.1),
                        animation: { duration: 450, easingFunction: "easeInOutQuad" } });
-    showNode(i);
+    if (isDoc(i)) showDocument(i); else showNode(i);
   }
   attachSearch($("search"), $("search-suggestions"), function (id) {
     if (state.pathMode) pickPathNode(id); else focusNode(id);
@@ -344,13 +347,14 @@
   /* ---------- side panel ---------- */
   var panel = $("panel-body");
   function nodeLink(i, current) {
-    if (i === current) return el("span", { cls: "self" }, DATA.nodes[i].label);
-    return el("span", { cls: "link", onclick: function () { focusNode(i); } }, DATA.nodes[i].label);
+    if (i === current) return el("span", { cls: "self" }, label(i));
+    return el("span", { cls: "link", onclick: function () { focusNode(i); } }, label(i));
   }
   function tripleLine(e, current) {
     var rel = DATA.relations[e.relation];
     return el("div", { cls: "rel-head" }, nodeLink(e.s, current),
-              el("span", { cls: "relname", title: rel.en }, rel.symmetric ? "— " + rel.zh + " —" : "— " + rel.zh + " →"),
+              el("span", { cls: "relname", title: rel.en, style: "color:" + rel.color },
+                 rel.symmetric ? "— " + rel.zh + " —" : "— " + rel.zh + " →"),
               nodeLink(e.t, current), el("span", { cls: "en" }, " (" + rel.en + ")"));
   }
   function showNode(i) {
@@ -399,6 +403,21 @@
       n.docs.forEach(function (d) { panel.appendChild(docLine({ doc: d })); });
     }
   }
+  function showDocument(i) {
+    var d = DATA.doc_nodes[i - N], meta = DATA.documents[d.doc] || {};
+    state.selected = i; state.edge = null;
+    panel.textContent = "";
+    panel.appendChild(el("h2", { cls: "panel-title" }, d.label));
+    panel.appendChild(el("span", { cls: "chip" }, "文件 · source document"));
+    panel.appendChild(el("div", { cls: "iri" }, d.id));
+    [["标题 Title", meta.title], ["日期 Date", meta.date], ["发文 Issued by", meta.agency], ["文件 File", meta.path]]
+      .forEach(function (row) { if (row[1]) panel.appendChild(el("div", null, el("span", { cls: "en" }, row[0] + ": "), row[1])); });
+    var named = PATHS.adjacency[i].filter(function (u) { return !isDoc(u); });
+    panel.appendChild(el("h3", null, "提及 Mentions (" + named.length + ")"));
+    var box = el("div");
+    named.forEach(function (u) { box.appendChild(el("span", { cls: "chip" }, nodeLink(u, null))); });
+    panel.appendChild(box);
+  }
   function showEdge(j) {
     state.edge = j; state.selected = null;
     var e = DATA.edges[j], rel = DATA.relations[e.relation];
@@ -422,25 +441,64 @@
     if (!on) clearPaths();
   }
   function pickPathNode(i) {
-    ensureVisible(i);
     if (state.from === null || (state.from !== null && state.to !== null)) {
-      state.from = i; state.to = null; $("path-from").value = DATA.nodes[i].label; $("path-to").value = "";
+      state.from = i; state.to = null; $("path-from").value = label(i); $("path-to").value = "";
       clearHighlight();
     } else {
-      state.to = i; $("path-to").value = DATA.nodes[i].label; runPaths();
+      state.to = i; $("path-to").value = label(i); runPaths();
     }
   }
   function runPaths() {
     if (state.from === null || state.to === null) return;
     state.paths = findPaths(state.from, state.to, K_PATHS);
+    state.paths.forEach(function (p) { p.hops = PATHS.hops(p.nodes); });
+    unreveal();
+    state.paths.forEach(function (p) {
+      var shown = [];  // documents inside a path are drawn as one dashed hop, not as nodes
+      p.nodes.forEach(function (u, x) { if (!isDoc(u) || x === 0 || x === p.nodes.length - 1) shown.push(u); });
+      reveal(shown);
+    });
     showPaths();
     highlightPaths(state.paths.length ? 0 : -1);
   }
-  function hopLabel(u, v) {
-    return pairEdges[pairKey(u, v)].map(function (j) {
-      var e = DATA.edges[j], r = DATA.relations[e.relation];
-      return r.symmetric ? "—" + r.zh + "—" : e.s === u ? "—" + r.zh + "→" : "←" + r.zh + "—";
-    }).join(" / ");
+  function kindLabel(h) {
+    if (h.kind === "relation") {
+      return pairEdges[pairKey(h.start, h.end)].map(function (j) {
+        var e = DATA.edges[j], r = DATA.relations[e.relation];
+        return r.symmetric ? "—" + r.zh + "—" : e.s === h.start ? "—" + r.zh + "→" : "←" + r.zh + "—";
+      }).join(" / ");
+    }
+    return "~" + DATA.kinds[h.kind].zh + "~";
+  }
+  function hopEvidence(h) {
+    var box = el("div", { cls: "hop" }, el("div", { cls: "meta" }, nodeLink(h.start, null), " ",
+      el("span", { cls: "relname" }, kindLabel(h)), " ", nodeLink(h.end, null),
+      el("span", { cls: "en" }, " (" + (h.kind === "relation" ? "关系 relation" : DATA.kinds[h.kind].zh + " " + DATA.kinds[h.kind].en) + ")")));
+    if (h.kind === "relation") {
+      pairEdges[pairKey(h.start, h.end)].forEach(function (j) {
+        DATA.edges[j].evidence.slice(0, 2).forEach(function (ev) { box.appendChild(evidenceBlock(ev)); });
+      });
+    } else if (h.kind === "sentence") {
+      h.row[5].slice(0, 2).forEach(function (r) { box.appendChild(evidenceBlock(sentence(r[0], r[1]))); });
+    } else if (h.kind === "paragraph") {
+      var r = h.row[5][0];
+      box.appendChild(evidenceBlock(sentence(r[0], h.row[0] === h.start ? r[1] : r[2])));
+      box.appendChild(evidenceBlock(sentence(r[0], h.row[0] === h.start ? r[2] : r[1])));
+    } else {
+      var docs = h.kind === "document" ? h.docs : [isDoc(h.start) ? h.start : h.end];
+      docs.slice(0, 2).forEach(function (d) {
+        var meta = DATA.documents[DATA.doc_nodes[d - N].doc] || {};
+        box.appendChild(el("div", { cls: "source" }, "文件 Document: " +
+          [meta.number || DATA.doc_nodes[d - N].doc, meta.agency, meta.date].filter(Boolean).join(" · ")));
+        [h.start, h.end].forEach(function (u) {
+          if (isDoc(u)) return;
+          var refs = PATHS.link(u, d)[5];
+          if (refs.length) box.appendChild(evidenceBlock(sentence(refs[0][0], refs[0][1])));
+        });
+      });
+      if (docs.length > 2) box.appendChild(el("span", { cls: "source" }, "(+" + (docs.length - 2) + " 份文件 more documents)"));
+    }
+    return box;
   }
   function showPaths() {
     panel.textContent = "";
@@ -452,13 +510,9 @@
     }
     var list = el("ol", { cls: "paths" });
     state.paths.forEach(function (p, k) {
-      var line = el("div");
-      p.nodes.forEach(function (u, m) {
-        line.appendChild(nodeLink(u, null));
-        if (m + 1 < p.nodes.length) line.appendChild(el("span", { cls: "relname" }, " " + hopLabel(u, p.nodes[m + 1]) + " "));
-      });
       var item = el("li", { "data-path": String(k) }, el("div", { cls: "meta" },
-        "路径 " + (k + 1) + " · " + (p.nodes.length - 1) + " 跳 hops · 代价 cost " + p.cost.toFixed(2)), line);
+        "路径 " + (k + 1) + " · " + p.hops.length + " 跳 hops · 代价 cost " + p.cost.toFixed(2)));
+      p.hops.forEach(function (h) { item.appendChild(hopEvidence(h)); });
       item.addEventListener("click", function () { highlightPaths(k); });
       list.appendChild(item);
     });
@@ -466,6 +520,7 @@
   }
   function clearHighlight() {
     state.activePath = -1;
+    edges.remove(edges.getIds({ filter: function (e) { return typeof e.id === "string"; } }));
     nodes.update(Object.keys(baseNode).map(function (id) {
       return { id: Number(id), color: baseNode[id].color, font: baseNode[id].font };
     }));
@@ -474,45 +529,59 @@
     }));
   }
   function highlightPaths(k) {
+    clearHighlight();
     state.activePath = k;
-    var onNodes = new Set(), onEdges = new Set(), strong = new Set();
+    var onNodes = new Set(), onEdges = new Set(), strong = new Set(), extra = [];
     state.paths.forEach(function (p, m) {
-      p.nodes.forEach(function (u, x) {
-        onNodes.add(u);
-        if (x + 1 < p.nodes.length) pairEdges[pairKey(u, p.nodes[x + 1])].forEach(function (j) {
+      p.nodes.forEach(function (u) { onNodes.add(u); });
+      p.hops.forEach(function (h, x) {
+        if (h.kind === "relation") {
+          pairEdges[pairKey(h.start, h.end)].forEach(function (j) { onEdges.add(j); if (m === k) strong.add(j); });
+        } else if (h.kind === "mention" || h.kind === "issued") {
+          var j = docEdgeOf[Math.min(h.start, h.end) + "," + Math.max(h.start, h.end)];
           onEdges.add(j); if (m === k) strong.add(j);
-        });
+        } else if (m === k) {
+          var color = DATA.kinds[h.kind].color;
+          extra.push({ id: "path-" + x, from: h.start, to: h.end, label: DATA.kinds[h.kind].zh, dashes: true,
+                       physics: false, smooth: false, width: 3, color: { color: color, highlight: color } });
+        }
       });
     });
-    nodes.update(DATA.nodes.map(function (n, i) {
-      return onNodes.has(i) ? { id: i, color: baseNode[i].color, font: { color: "#1f2933" } }
-                            : { id: i, color: DIM_NODE, font: { color: "rgba(97,110,124,0.35)" } };
+    nodes.update(VIS.nodes.map(function (n) {
+      return onNodes.has(n.id) ? { id: n.id, color: baseNode[n.id].color, font: { color: "#1f2933" } }
+                               : { id: n.id, color: DIM_NODE, font: { color: "rgba(97,110,124,0.35)" } };
     }));
-    edges.update(DATA.edges.map(function (e, j) {
-      if (strong.has(j)) return { id: j, color: { color: HL, highlight: HL }, width: 4 };
-      if (onEdges.has(j)) return { id: j, color: { color: "#f6c48b", highlight: HL }, width: 2.5 };
-      return { id: j, color: { color: DIM_EDGE }, width: 1 };
+    edges.update(VIS.edges.map(function (e) {
+      if (strong.has(e.id)) return { id: e.id, color: { color: HL, highlight: HL }, width: 4 };
+      if (onEdges.has(e.id)) return { id: e.id, color: { color: "#f6c48b", highlight: HL }, width: 2.5 };
+      return { id: e.id, color: { color: DIM_EDGE }, width: 1 };
     }));
+    edges.add(extra);
     state.highlighted = Array.from(strong).sort(function (a, b) { return a - b; });
     document.querySelectorAll(".paths li").forEach(function (li) {
       li.classList.toggle("active", Number(li.getAttribute("data-path")) === k);
     });
-    if (k >= 0) network.fit({ nodes: state.paths[k].nodes, animation: { duration: 450 } });
+    if (k >= 0) {
+      var shown = state.paths[k].nodes.filter(function (u) { return nodeVisible(u); });
+      network.fit({ nodes: shown, animation: { duration: 450 } });
+    }
   }
   function clearPaths() {
     state.from = null; state.to = null; state.paths = []; state.highlighted = [];
     $("path-from").value = ""; $("path-to").value = "";
     clearHighlight();
+    unreveal();
   }
   attachSearch($("path-from"), $("path-from-suggestions"), function (id) { state.from = id; if (state.to !== null) runPaths(); });
   attachSearch($("path-to"), $("path-to-suggestions"), function (id) { state.to = id; if (state.from !== null) runPaths(); });
   $("path-toggle").addEventListener("click", function () { setPathMode(!state.pathMode); });
   $("path-find").addEventListener("click", runPaths);
   $("path-clear").addEventListener("click", clearPaths);
-  $("fit").addEventListener("click", function () { network.fit({ animation: { duration: 450 } }); });
+  $("fit").addEventListener("click", function () { fitView(true); });
 
   updateCounts();
   window.kgExplorer = { data: DATA, nodes: nodes, edges: edges, network: network, state: state,
-                        timing: timing, search: search, findPaths: findPaths, focusNode: focusNode,
-                        normalize: normalize };
+                        timing: timing, search: search, findPaths: findPaths, hops: PATHS.hops,
+                        focusNode: focusNode, normalize: normalize, setDocuments: setDocuments,
+                        labelled: labelled, nodeId: nodeId, coreIds: coreIds };
 })();

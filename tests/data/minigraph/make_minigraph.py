@@ -4,7 +4,7 @@ The facts below are written by hand, in the shape `kg build` produces
 (docs/ARCHITECTURE.md: RDF conventions and graph.json); evidence sentences are
 quoted or condensed from seeds/. Run from the repository root:
 
-    /work/venv/bin/python tests/data/minigraph/make_minigraph.py
+    python tests/data/minigraph/make_minigraph.py   # from the repository root
 """
 
 from __future__ import annotations
@@ -143,6 +143,36 @@ def key(label: str) -> str:
     return "".join(c if ord(c) > 127 else quote(c, safe="()-_.~!$&*+,;=:@") for c in name)
 
 
+def document_layer(nodes: dict[str, dict], documents: dict[str, dict]) -> dict[str, dict]:
+    """graph.json's document layer, from the evidence sentences above.
+
+    A document's sentences are the distinct evidence sentences quoted from it (offsets as
+    given, paragraph = start // 1000, the offsets being illustrative); a node is mentioned in
+    a sentence that contains one of its names (after kg.names.name_key, longest names first,
+    each stretch of text counted once), in the documents its row lists.
+    """
+    from kg.names import name_key
+
+    quoted = {(d, start, text) for *_, evs in EDGES for d, start, text, _, _ in evs}
+    quoted |= {(d, start, text) for *_, d, start, text in OBSERVATIONS}
+    names = sorted(((name_key(n), label) for label, node in nodes.items()
+                    for n in [label, *node["aliases"]]), key=lambda kn: (-len(kn[0]), kn))
+    for node in nodes.values():
+        node["mentions"] = {}
+    for d in documents:
+        rows = sorted((start, start + len(text), start // 1000, text) for doc, start, text in quoted if doc == d)
+        documents[d]["sentences"] = [list(r) for r in rows]
+        for i, (*_, text) in enumerate(rows):
+            rest = name_key(text)
+            for key, label in names:
+                if key in rest and d in nodes[label]["docs"]:
+                    rest = rest.replace(key, "\x00")
+                    found = nodes[label]["mentions"].setdefault(d, [])
+                    if i not in found:
+                        found.append(i)
+    return documents
+
+
 def main() -> None:
     types = {label: etype for etype, label, _, _ in ENTITIES}
 
@@ -226,7 +256,9 @@ def main() -> None:
             obs["qualifier"] = qual
         nodes[subj]["observations"].append(obs)
 
-    index = {"version": 1, "documents": DOCUMENTS,
+    documents = document_layer(nodes, {d: meta | {"issuer": iri(meta["agency"]) if meta["agency"] else None}
+                                       for d, meta in DOCUMENTS.items()})
+    index = {"version": 2, "documents": documents,
              "nodes": sorted(nodes.values(), key=lambda n: n["id"]),
              "edges": sorted(edges, key=lambda e: (e["source"], e["relation"], e["target"]))}
     (HERE / "graph.json").write_text(
