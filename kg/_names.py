@@ -11,23 +11,15 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from kg.vocab import Vocabulary
 
-__all__ = ["CJK", "Cand", "NameGrammar", "Tokens", "fold_char", "word_tags"]
+__all__ = ["CJK", "Cand", "NameGrammar", "Tokens", "word_tags"]
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
 NAME_CHAR = re.compile(rf"[{CJK}A-Za-z0-9·\-/+&]")
-
-
-@functools.lru_cache(maxsize=65536)
-def fold_char(ch: str) -> str:
-    """NFKC + lower case of one character, where that gives one character (else ``ch``)."""
-    n = unicodedata.normalize("NFKC", ch)
-    return (n if len(n) == 1 else ch).lower()
 
 
 @dataclass(frozen=True)

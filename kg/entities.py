@@ -29,11 +29,11 @@ from kg._names import (
     Cand,
     NameGrammar,
     Tokens,
-    fold_char,
     is_name_token,
     pieces,
     word_tags,
 )
+from kg.names import DROP_CHARS, QUOTE_MARKS, fold_char
 
 if TYPE_CHECKING:
     from kg.divisions import Divisions
@@ -111,10 +111,12 @@ class LexiconRuler:
 
 
 def _scan_key(name: str) -> str:
-    return re.sub(r"[《》“”\"']", "", "".join(fold_char(c) for c in name if not c.isspace()))
+    """A name as the scanner sees it: folded character by character, without what names drop."""
+    return "".join(f for c in name if c not in DROP_CHARS and (f := fold_char(c)) not in QUOTE_MARKS)
 
 
-_SCANNED = re.compile(r"[^\s“”\"']")
+#: The characters the scanner reads (names drop whitespace and quote marks, see kg.names).
+_SCANNED = re.compile("[^" + re.escape(DROP_CHARS) + "]")
 #: NFKC + lower-casing for the characters where it changes one character into one other.
 _FOLD = {
     cp: folded

@@ -39,6 +39,7 @@ __all__ = [
     "clean_name",
     "name_key",
     "casefold_table",
+    "fold_char",
 ]
 
 #: Quote and title marks that surround names in the documents and are never part of one.
@@ -87,6 +88,20 @@ def name_key(name: str) -> str:
     True
     """
     return clean_name(name).casefold()
+
+
+@functools.lru_cache(maxsize=65536)
+def fold_char(char: str) -> str:
+    """One character as :func:`name_key` sees it (NFKC, case-folded), where that is one character.
+
+    Matchers that work on the raw text fold it character by character, so that their offsets
+    stay offsets into the text; a character whose folding is longer is kept as it is.
+
+    >>> fold_char("Ａ"), fold_char("（"), fold_char("ß")
+    ('a', '(', 'ß')
+    """
+    folded = unicodedata.normalize("NFKC", char).casefold()
+    return folded if len(folded) == 1 else char
 
 
 @functools.lru_cache(maxsize=1)

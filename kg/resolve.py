@@ -13,9 +13,7 @@ IRI — in every build.
 
 from __future__ import annotations
 
-import functools
 import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
@@ -23,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from kg._names import pieces
 from kg.model import Entity, Mention, base_type
+from kg.names import name_key
 
 if TYPE_CHECKING:
     from kg._names import NameGrammar
@@ -37,23 +36,12 @@ __all__ = [
 ]
 
 
-_KEY_STRIP = re.compile(r"[\s《》〈〉“”\"'‘’「」『』,，、·:：]")
 _ALIAS_DECL = re.compile(
     r"^\s*[（(]\s*(?:以下)?(?:简称|下称|简称为)\s*[：:]?\s*[“\"]?([^”\"）)，,]{1,16})[”\"]?\s*[）)]"
 )
 _PAREN_ALIAS = re.compile(r"^[（(]([^（）()，。、\n]{2,20})[）)]")
 _PLACE_PREFIXES = ("上海市", "上海", "国家", "中国", "长三角", "全国")
 _ORDINAL = re.compile(r"^(?:第\s*[0-9一二三四五六七八九十]+\s*届|20\d\d\s*年?)\s*")
-
-
-@functools.lru_cache(maxsize=65536)
-def name_key(name: str) -> str:
-    """The form under which two names count as the same name.
-
-    >>> name_key("《技术转移，技术评价规范》") == name_key("技术转移,技术评价规范")
-    True
-    """
-    return _KEY_STRIP.sub("", unicodedata.normalize("NFKC", name)).lower()
 
 
 class _Groups:
