@@ -90,13 +90,24 @@ class NameGrammar:
         self.suffixes: list[tuple[str, str]] = sorted(
             ((s, t) for t, ss in vocab.suffixes.items() for s in ss), key=lambda st: (-len(st[0]), st[0])
         )
-        self.by_first: dict[str, list[tuple[str, str]]] = {}
+        import ahocorasick
+
+        self.suffix_automaton = ahocorasick.Automaton()
         for sfx, etype in self.suffixes:
-            self.by_first.setdefault(sfx[0], []).append((sfx, etype))
-        self.suffix_start = re.compile("[" + re.escape("".join(sorted(self.by_first))) + "]")
+            self.suffix_automaton.add_word(sfx, (sfx, etype))
+        self.suffix_automaton.make_automaton()
         self.leading_trim = re.compile(vocab.leading_trim)
         self._continuation = tuple(vocab.suffix_continuation)
         self._generic_cache: dict[str, bool] = {}
+        self._has_place: dict[str, bool] = {}
+        import ahocorasick
+
+        self._place_automaton = ahocorasick.Automaton()
+        for name in self.places:
+            if len(name) >= 2:
+                self._place_automaton.add_word(name, name)
+        if self.places:
+            self._place_automaton.make_automaton()
 
     # ------------------------------------------------------------------ suffixes
 
@@ -145,8 +156,12 @@ class NameGrammar:
         return tok in self.places or tok in self.vocab.place_words
 
     def has_place(self, prefix: str) -> bool:
-        """Does ``prefix`` start with, or hold, a known place name of two or more characters?"""
-        return any(prefix[i:j] in self.places for i in range(len(prefix)) for j in range(i + 2, min(len(prefix), i + 12) + 1))
+        """Does ``prefix`` hold a known place name of two or more characters?"""
+        hit = self._has_place.get(prefix)
+        if hit is None:
+            hit = next(iter(self._place_automaton.iter(prefix)), None) is not None if self.places else False
+            self._has_place[prefix] = hit
+        return hit
 
     def specific(self, prefix: str, tokens: list[str], etype: str, suffix: str) -> bool:
         """Is the part before the suffix a proper name rather than a generic description?"""

@@ -36,6 +36,8 @@ _FIGURE = re.compile(r"[0-9]+(?:\.[0-9]+)?\s*(?:万亿|亿|万|千)?\s*(?:家|�
 _ABOUT = re.compile(r"\s*关于“[^”]{1,40}”(?:的建议)?(?:方面)?\s*[，,]?\s*")
 #: Class words by which a later clause refers back to a named entity: 平台, 该平台, 大会 …
 _ANAPHOR_HEADS = ("平台", "交易所", "大会", "大赛", "榜单", "中心", "基金", "专项")
+#: A sentence without any of these gives no year (a quick test before the year patterns).
+_MAY_DATE = re.compile(r"[0-9年届]")
 _MONTH_DAY = re.compile(r"(?<![0-9年])(?<!年 )(?<![0-9] )(?:1[0-2]|[1-9])\s*月\s*(?:[12][0-9]|3[01]|[1-9])\s*日")
 #: A year after these words is the base of a comparison, not the year of the figure (较 2016 年末).
 _BASE = re.compile(r"(?:较|比|相比|相较于?|同比|对比)\s*$")
@@ -211,9 +213,10 @@ class DiscourseTracker:
         meta = doc._.meta
         doc_year = meta.year if meta is not None else None
         doc_date = meta.date if meta is not None else None
+        info = doc._.mention_info or {}  # names inside titles belong to the title:
         refs = sorted(
             (Ref(s.kb_id_, base_type(s.label_), s.start_char, s.end_char, text[s.start_char : s.end_char])
-             for s in doc.spans[MENTIONS] if s._.rule != NESTED),  # names inside titles belong to the title
+             for s in doc.spans[MENTIONS] if info.get((s.start_char, s.end_char), ("", None))[0] != NESTED),
             key=lambda r: (r.start, r.end),
         )
         carry = doc._.discourse_carry or Carry()
@@ -293,7 +296,7 @@ class DiscourseTracker:
                 topic = None
             else:
                 section_has_body = True
-            sent_year = self.years.sentence_year(sent.text, doc_year)
+            sent_year = self.years.sentence_year(sent.text, doc_year) if _MAY_DATE.search(sent.text) else None
             if sent_year is not None:
                 years.in_force = sent_year
             if sent_year is not None and sent_year == doc_year and self.years.dated_event(sent.text, doc_date):

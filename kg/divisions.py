@@ -87,6 +87,7 @@ class Divisions:
         )
         self._max_prefix = max(len(n) for n in self._prefixes)
         self._automaton = self._build_automaton()
+        self._parsed: dict[str, tuple[str | None, str | None, str] | None] = {}
 
     def _short(self, name: str) -> str | None:
         for sfx in self.vocab.division_suffixes:
@@ -109,6 +110,12 @@ class Divisions:
         """``(place, level, body)`` of a government body's name: 江苏省科技厅 → ('江苏省', 'province',
         '科学技术厅'); 省科技厅 → (None, 'province', '科学技术厅'); ``None`` if ``name`` is not
         place + body name. The body is given in full (科技厅 → 科学技术厅)."""
+        if name in self._parsed:
+            return self._parsed[name]
+        self._parsed[name] = parsed = self._parse_body(name)
+        return parsed
+
+    def _parse_body(self, name: str) -> tuple[str | None, str | None, str] | None:
         v = self.vocab
         pos, place = 0, None
         while True:

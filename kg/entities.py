@@ -11,7 +11,7 @@
   (a surname with a title, a verb of speech or a header field — never a list of people);
 * ``stikg_mentions_v1`` — the longest non-overlapping candidates, in priority order
   (titles > lexicon > patterns), as ``doc.spans["stikg_mentions"]`` (label = type,
-  ``span._.rule``, ``span._.canonical``); tokens are split where a name boundary falls
+  ``doc._.mention_info`` gives each span's rule and canonical name); tokens are split where a name boundary falls
   inside one, so every mention is a whole-token span.
 
 Candidates travel between them as ``doc._.name_candidates``.
@@ -174,21 +174,32 @@ class NamePatterns:
         )
 
     def __call__(self, doc: Any) -> Any:
-        from kg.nlp import doc_text
+        from kg.nlp import doc_text, token_spans
 
         text = doc_text(doc)
-        tokens = Tokens((t.idx, t.idx + len(t)) for t in doc if not t.is_space)
+        tokens = Tokens(token_spans(doc))
         meta: DocumentMeta | None = doc._.meta
         addressees = tuple(meta.addressees) if meta is not None else ()
-        doc._.name_candidates = (doc._.name_candidates or []) + self.find(text, tokens, addressees)
+        known = doc._.name_candidates or []
+        doc._.name_candidates = known + self.find(text, tokens, addressees, known=known)
         return doc
 
-    def find(self, text: str, tokens: Tokens, addressees: Sequence[str] = ()) -> list[Cand]:
-        """Candidate names found by pattern in ``text`` (``tokens`` are its jieba tokens)."""
+    def find(
+        self, text: str, tokens: Tokens, addressees: Sequence[str] = (), *, known: Sequence[Cand] = ()
+    ) -> list[Cand]:
+        """Candidate names found by pattern in ``text`` (``tokens`` are its jieba tokens).
+
+        ``known`` are the names a list found: a suffix strictly inside one of them (中心 in
+        国家技术转移东部中心) starts no walk, as the longer known name wins anyway.
+        """
+        inside = bytearray(len(text) + 1)
+        for k in known:
+            if k.type and k.end - k.start > 2:
+                inside[k.start + 1 : k.end - 1] = b"\x01" * (k.end - k.start - 2)
         out: list[Cand] = []
         out.extend(self._titles(text))
         out.extend(self._quoted(text, tokens))
-        out.extend(self._suffix_names(text, tokens))
+        out.extend(self._suffix_names(text, tokens, inside))
         out.extend(self._bodies(text))
         out.extend(self._persons(text, addressees))
         out.extend(self._list_members(text, tokens))
@@ -239,65 +250,68 @@ class NamePatterns:
 
     # ------------------------------------------------------------------ suffix names
 
-    def _suffix_names(self, text: str, tokens: Tokens) -> Iterable[Cand]:
-        """Names that end in a known suffix; the start is found by walking back over tokens."""
+    def _suffix_names(self, text: str, tokens: Tokens, inside: bytearray | None = None) -> Iterable[Cand]:
+        """Names that end in a known suffix; the start is found by walking back over tokens.
+
+        A suffix that ends strictly inside a known name (``inside[end - 1]``) is skipped.
+        """
         g = self.grammar
         ends = tokens.by_end
-        for hit in g.suffix_start.finditer(text):
-            for suffix, etype in g.by_first[hit.group()]:
-                if not text.startswith(suffix, hit.start()):
-                    continue
-                if hit.start() == 0 or not NAME_CHAR.match(text[hit.start() - 1]) or text[hit.start() - 1].isdigit():
-                    if text[hit.start() - 1 : hit.start()] not in ("”", "）", ")"):
-                        continue  # nothing before the suffix can be part of a name
-                s0, e0 = hit.start(), hit.start() + len(suffix)
-                ti = ends.get(e0)
-                if ti is None or g.continues(text, e0):
-                    continue  # the suffix is inside a longer word (大学生, 中心城区)
-                end = e0
-                if etype == "Event":  # a trailing place qualifier: 中国创新挑战赛(上海)
-                    pq = _PAREN_PLACE.match(text, end)
-                    if pq:
-                        end = pq.end()
-                first = ti
-                while first > 0 and tokens[first][0] > s0:
-                    first -= 1
-                if tokens[first][0] < s0 and not is_name_token(text[tokens[first][0] : s0]):
-                    continue
-                word = text[tokens[first][0] : e0]
-                if len(suffix) == 1 and word != suffix and word in word_tags() and word not in self.known:
-                    continue  # 布局, 格局, 展厅: a common word, not a name suffix
-                start = g.walk_left(text, tokens, first)
-                trim = g.leading_trim.match(text, start)
-                if trim:
-                    start = trim.end()
-                if start > 0 and text[start - 1].isdigit() and text[start] in "家个项所批位名":
-                    start += 1  # 11家省实验室: the counter of a number before the name
-                while start < s0 and text[start] in " 　-—·":
-                    start += 1
-                if start >= s0:
-                    continue
-                prefix = text[start:s0]
-                if (
-                    "级" in prefix
-                    or "\n" in prefix
-                    or text[start - 1 : start] == "级"
-                    or re.search("有关|相关|各类|一批", prefix)
-                ):
-                    continue
-                toks = [text[max(s, start) : min(e, s0)] for s, e in tokens.covering(start, s0)]
-                subtype = re.search(r"[类型](.+)$", text[start:end])
-                if not (subtype and subtype.group(1) in self.known) and not g.specific(prefix, toks, etype, suffix):
-                    continue
-                if prefix in self.places and etype not in ("Agency", "Place") and suffix not in self.vocab.after_place_ok:
-                    continue  # 韩国公司, 上海企业: a place and a class noun (but 江苏大学, 陕西实验室)
-                if suffix == "项目" and g.suffix_type(prefix) == "Program":
-                    continue  # 火炬计划项目: the items of a program, found by its own suffix
-                if word_tags().get(text[start:end], "")[:1] in ("n", "v", "a", "l", "i", "d") and word_tags().get(
-                    text[start:end], ""
-                ) not in ("nr", "ns", "nt", "nz", "nrt", "nrfg") and text[start:end] not in self.known:
-                    continue  # 流动资金, 服务中心: an ordinary word of the dictionary
-                yield Cand(start, end, g.refine(etype, suffix), f"pattern:suffix:{suffix}", priority=len(suffix))
+        hits = sorted((last + 1 - len(sfx), -len(sfx), sfx, etype) for last, (sfx, etype) in g.suffix_automaton.iter(text))
+        for s0, _, suffix, etype in hits:
+            if inside is not None and inside[s0 + len(suffix) - 1]:
+                continue
+            if s0 == 0 or not NAME_CHAR.match(text[s0 - 1]) or text[s0 - 1].isdigit():
+                if text[s0 - 1 : s0] not in ("”", "）", ")"):
+                    continue  # nothing before the suffix can be part of a name
+            e0 = s0 + len(suffix)
+            ti = ends.get(e0)
+            if ti is None or g.continues(text, e0):
+                continue  # the suffix is inside a longer word (大学生, 中心城区)
+            end = e0
+            if etype == "Event":  # a trailing place qualifier: 中国创新挑战赛(上海)
+                pq = _PAREN_PLACE.match(text, end)
+                if pq:
+                    end = pq.end()
+            first = ti
+            while first > 0 and tokens[first][0] > s0:
+                first -= 1
+            if tokens[first][0] < s0 and not is_name_token(text[tokens[first][0] : s0]):
+                continue
+            word = text[tokens[first][0] : e0]
+            if len(suffix) == 1 and word != suffix and word in word_tags() and word not in self.known:
+                continue  # 布局, 格局, 展厅: a common word, not a name suffix
+            start = g.walk_left(text, tokens, first)
+            trim = g.leading_trim.match(text, start)
+            if trim:
+                start = trim.end()
+            if start > 0 and text[start - 1].isdigit() and text[start] in "家个项所批位名":
+                start += 1  # 11家省实验室: the counter of a number before the name
+            while start < s0 and text[start] in " 　-—·":
+                start += 1
+            if start >= s0:
+                continue
+            prefix = text[start:s0]
+            if (
+                "级" in prefix
+                or "\n" in prefix
+                or text[start - 1 : start] == "级"
+                or re.search("有关|相关|各类|一批", prefix)
+            ):
+                continue
+            toks = [text[max(s, start) : min(e, s0)] for s, e in tokens.covering(start, s0)]
+            subtype = re.search(r"[类型](.+)$", text[start:end])
+            if not (subtype and subtype.group(1) in self.known) and not g.specific(prefix, toks, etype, suffix):
+                continue
+            if prefix in self.places and etype not in ("Agency", "Place") and suffix not in self.vocab.after_place_ok:
+                continue  # 韩国公司, 上海企业: a place and a class noun (but 江苏大学, 陕西实验室)
+            if suffix == "项目" and g.suffix_type(prefix) == "Program":
+                continue  # 火炬计划项目: the items of a program, found by its own suffix
+            if word_tags().get(text[start:end], "")[:1] in ("n", "v", "a", "l", "i", "d") and word_tags().get(
+                text[start:end], ""
+            ) not in ("nr", "ns", "nt", "nz", "nrt", "nrfg") and text[start:end] not in self.known:
+                continue  # 流动资金, 服务中心: an ordinary word of the dictionary
+            yield Cand(start, end, g.refine(etype, suffix), f"pattern:suffix:{suffix}", priority=len(suffix))
 
     # ------------------------------------------------------------------ persons
 
@@ -522,6 +536,6 @@ class MentionSelector:
                 entry = self.lexicon.by_name(text[c.start : c.end])
                 if entry is not None:
                     canonical = entry.label
-            chosen.append((c.start, c.end, c.type, c.rule, canonical))
+            chosen.append((c.start, c.end, c.type, c.rule, canonical, None))
         doc._.name_candidates = None
         return set_spans(doc, MENTIONS, chosen)

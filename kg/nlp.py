@@ -40,8 +40,13 @@ from kg.errors import ConfigError, KgError
 if TYPE_CHECKING:
     from spacy.language import Language
 
+#: A mention to store: ``(start, end, label, rule, canonical, kb_id)``.
+Mentioned = tuple[int, int, str, "str | None", "str | None", "str | None"]
+
 __all__ = [
     "CONFIG_PATH",
+    "Mentioned",
+    "token_spans",
     "MENTIONS",
     "build_nlp",
     "doc_text",
@@ -68,15 +73,13 @@ def _register() -> None:
     if _registered:
         return
     from spacy.language import Language
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc
 
-    for name in ("meta", "source_text", "stikg_text", "name_candidates", "entities", "discourse", "discourse_carry",
+    for name in ("meta", "source_text", "stikg_text", "name_candidates", "mention_info", "entities", "discourse",
+                 "discourse_carry",
                  "relations", "observations"):
         if not Doc.has_extension(name):
             Doc.set_extension(name, default=None)
-    for name in ("rule", "canonical"):
-        if not Span.has_extension(name):
-            Span.set_extension(name, default=None)
 
     @Language.factory(
         "stikg_lexicon_ruler_v1",
@@ -267,46 +270,55 @@ def doc_text(doc: Any) -> str:
     return text
 
 
-def set_spans(doc: Any, group: str, spans: Iterable[tuple[int, int, str, str | None, str | None]]) -> Any:
-    """Store character spans ``(start, end, label, rule, canonical)`` as ``doc.spans[group]``.
+def token_spans(doc: Any) -> list[tuple[int, int]]:
+    """``(start, end)`` character offsets of the tokens of ``doc`` that are not whitespace."""
+    from spacy.attrs import IDX, IS_SPACE, LENGTH
 
-    Tokens are split where a span boundary falls inside one, so every span is exact; the
-    other span groups are rebuilt on the new tokens (spaCy's retokenizer leaves them stale).
+    idx, length, space = doc.to_array([IDX, LENGTH, IS_SPACE]).T.tolist()
+    return [(i, i + n) for i, n, sp in zip(idx, length, space, strict=True) if not sp]
+
+
+def set_spans(doc: Any, group: str, spans: Iterable[Mentioned]) -> Any:
+    """Store character spans ``(start, end, label, rule, canonical, kb_id)`` as ``doc.spans[group]``.
+
+    Tokens are split where a span boundary falls inside one, so every span is exact (the other
+    span groups are rebuilt on the new tokens: spaCy's retokenizer leaves them stale). The rule
+    and canonical name of each span go to ``doc._.mention_info[(start, end)]``.
     """
+    from bisect import bisect_left
+
+    from spacy.attrs import IDX, LENGTH
+    from spacy.tokens import Span
+
     spans = list(spans)
-    bounds = sorted({b for s, e, *_ in spans for b in (s, e)})
-    doc = _split_at(doc, bounds)
-    group_spans = []
-    for start, end, label, rule, canonical in spans:
-        span = doc.char_span(start, end, label=label)
-        if span is None:  # only whitespace in between: cannot happen after the split, kept safe
-            continue
-        span._.rule = rule
-        span._.canonical = canonical
-        group_spans.append(span)
-    doc.spans[group] = group_spans
+    doc = _split_at(doc, sorted({b for s, e, *_ in spans for b in (s, e)}))
+    starts, lengths = doc.to_array([IDX, LENGTH]).T.tolist()
+    ends = [s + n for s, n in zip(starts, lengths, strict=True)]
+    info: dict[tuple[int, int], tuple[str | None, str | None]] = {}
+    out = []
+    for start, end, label, rule, canonical, kb in spans:
+        out.append(Span(doc, bisect_left(starts, start), bisect_left(ends, end) + 1, label=label, kb_id=kb or ""))
+        info[(start, end)] = (rule, canonical)
+    doc.spans[group] = out
+    doc._.mention_info = info
     return doc
 
 
 def _split_at(doc: Any, bounds: list[int]) -> Any:
     """Split the tokens that contain one of ``bounds`` strictly inside them."""
-    import bisect
+    from bisect import bisect_right
 
-    starts = [t.idx for t in doc]
+    from spacy.attrs import IDX, LENGTH
+
+    starts, lengths = doc.to_array([IDX, LENGTH]).T.tolist()
     cuts: dict[int, list[int]] = {}
     for b in bounds:
-        i = bisect.bisect_right(starts, b) - 1
-        if i < 0:
-            continue
-        tok = doc[i]
-        if tok.idx < b < tok.idx + len(tok.text):
-            cuts.setdefault(i, []).append(b - tok.idx)
+        i = bisect_right(starts, b) - 1
+        if i >= 0 and starts[i] < b < starts[i] + lengths[i]:
+            cuts.setdefault(i, []).append(b - starts[i])
     if not cuts:
         return doc
-    saved = {
-        name: [(s.start_char, s.end_char, s.label_, s.kb_id_, s._.rule, s._.canonical) for s in group]
-        for name, group in doc.spans.items()
-    }
+    saved = {name: [(s.start_char, s.end_char, s.label_, s.kb_id_) for s in group] for name, group in doc.spans.items()}
     with doc.retokenize() as retok:
         for i, offsets in cuts.items():
             tok = doc[i]
@@ -314,11 +326,7 @@ def _split_at(doc: Any, bounds: list[int]) -> Any:
             orths = [tok.text[a:b] for a, b in zip(edges, edges[1:], strict=False)]
             retok.split(tok, orths, heads=[(tok, k) for k in range(len(orths))])
     for name, items in saved.items():
-        rebuilt = []
-        for s, e, label, kb, rule, canon in items:
-            span = doc.char_span(s, e, label=label, kb_id=kb)
-            if span is not None:
-                span._.rule, span._.canonical = rule, canon
-                rebuilt.append(span)
-        doc.spans[name] = rebuilt
+        doc.spans[name] = [
+            span for s, e, label, kb in items if (span := doc.char_span(s, e, label=label, kb_id=kb)) is not None
+        ]
     return doc

@@ -89,6 +89,8 @@ class FigureReader:
             rf"(?P<after>{after})?"
         )
         self.start = re.compile(rf"[0-9{_CN_NUMERAL}]|(?:{quals})(?=[万亿])")
+        #: A quick test that a sentence may hold a figure at all.
+        self.any_figure = re.compile(rf"[0-9]|[{_CN_NUMERAL}]\s*(?:余|多)?\s*(?:{mults}|{units})|(?:{quals})(?=[万亿])")
         self.not_after = re.compile(rf"\s*(?:{alternation(f.not_after)})")
         self.not_before = set(f.not_before)
         self.qual_strip = re.compile(rf"(?:{quals}|为|是|已|首次|累计)+$")
@@ -99,7 +101,9 @@ class FigureReader:
         ``text`` is the analysed text; units are given as written in ``source`` (億元, 個).
         """
         source = source if source is not None else text
-        found = []
+        found: list[Figure] = []
+        if not self.any_figure.search(text, sent.start, sent.end):
+            return found  # no digit and no numeral before a unit or multiplier: nothing to read
         pos = sent.start
         while pos < sent.end:
             hit = self.start.search(text, pos, sent.end)

@@ -59,6 +59,7 @@ def extract_document(doc: Document, *, nlp: Any = None, chunk_chars: int = CHUNK
     carry = None
     for offset, end in _pieces(analysed, chunk_chars):
         sdoc = nlp.make_doc(analysed[offset:end])
+        sdoc._.stikg_text = analysed[offset:end]  # Doc.text would re-join every token
         sdoc._.meta = doc.meta
         sdoc._.source_text = doc.clean[offset:end]
         sdoc._.discourse_carry = carry  # what the pieces before established

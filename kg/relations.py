@@ -127,14 +127,19 @@ class RelationRules:
         from kg.nlp import MENTIONS
 
         spans = list(doc.spans[MENTIONS])
-        titles = [s for s in spans if s.label_ == "PolicyDocument" and s._.rule == "pattern:title"]
+        info = doc._.mention_info or {}
+
+        def rule_of(s: Any) -> str | None:
+            return info.get((s.start_char, s.end_char), (None, None))[0]
+
+        titles = [s for s in spans if s.label_ == "PolicyDocument" and rule_of(s) == "pattern:title"]
         sentences = [st.sent for st in doc._.discourse]
         out: list[tuple[str, str, str, Sentence]] = []
         for t in titles:
             about = text.find("关于", t.start_char, t.end_char)
             if about < 0:
                 continue
-            inside = sorted((s for s in spans if s._.rule == NESTED and t.start_char < s.start_char and s.end_char <= about),
+            inside = sorted((s for s in spans if rule_of(s) == NESTED and t.start_char < s.start_char and s.end_char <= about),
                             key=lambda s: s.start_char)
             pos = t.start_char + 1
             issuers = []

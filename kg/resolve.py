@@ -129,21 +129,16 @@ class DocumentResolver:
 
         text = doc_text(doc)
         source = doc._.source_text or text
-        mentions = [
-            Mention("", s.start_char, s.end_char, text[s.start_char : s.end_char], s.label_, s._.rule or "", s._.canonical)
-            for s in doc.spans[MENTIONS]
-        ]
+        info = doc._.mention_info or {}
+        mentions = []
+        for s in doc.spans[MENTIONS]:
+            rule, canonical = info.get((s.start_char, s.end_char), ("", None))
+            mentions.append(Mention("", s.start_char, s.end_char, text[s.start_char : s.end_char], s.label_, rule or "", canonical))
         entities, mentions, keys = resolve_mentions(text, mentions, source, divisions=self.divisions, grammar=self.grammar)
-        doc = set_spans(doc, MENTIONS, [(m.start, m.end, m.type, m.rule, m.canonical) for m in mentions])
-        key_at = {(m.start, m.end): k for m, k in zip(mentions, keys, strict=True)}
-        type_of = {e.key: e.type for e in entities}
-        spans = []
-        for span in doc.spans[MENTIONS]:
-            key = key_at[(span.start_char, span.end_char)]
-            new = doc.char_span(span.start_char, span.end_char, label=type_of[key], kb_id=key)
-            new._.rule, new._.canonical = span._.rule, span._.canonical
-            spans.append(new)
-        doc.spans[MENTIONS] = spans
+        types = {e.key: e.type for e in entities}
+        doc = set_spans(
+            doc, MENTIONS, [(m.start, m.end, types[k], m.rule, m.canonical, k) for m, k in zip(mentions, keys, strict=True)]
+        )
         doc._.entities = entities
         return doc
 
@@ -211,7 +206,7 @@ def resolve_mentions(
     taken = bytearray(len(text) + 1)
     for m in mentions + extra:
         taken[m.start : m.end] = b"\x01" * (m.end - m.start)
-    for m in list(mentions):
+    for m in _first_of_each_name(mentions):
         if m.rule == "lexicon" and m.canonical and m.canonical != m.text:
             continue
         for p in _PLACE_PREFIXES:
@@ -228,7 +223,7 @@ def resolve_mentions(
     # occurrences of a name's specific head without its descriptive tail: 秦创原 (创新驱动平台)
     if grammar is not None:
         known_names = {name_key(m.text) for m in mentions}
-        for m in list(mentions):
+        for m in _first_of_each_name(mentions):
             if m.rule.startswith(("alias", "nested")) or base_type(m.type) not in ("Platform", "Program", "Event"):
                 continue
             head = _specific_head(m.text, grammar)
@@ -290,6 +285,14 @@ def _body_aliases(mentions: Sequence[Mention], divisions: Divisions) -> list[tup
             target = next(iter(places.values()))[0]
             pairs.extend((n, target) for n in bare.get(key, []))
     return pairs
+
+
+def _first_of_each_name(mentions: Sequence[Mention]) -> list[Mention]:
+    """One mention per distinct name, the first one, in text order."""
+    seen: dict[str, Mention] = {}
+    for m in mentions:
+        seen.setdefault(m.text, m)
+    return list(seen.values())
 
 
 def _specific_head(name: str, grammar: NameGrammar) -> str | None:

@@ -108,12 +108,15 @@ def bench_throughput(corpus: Path) -> dict[str, Any]:
 #: Functions whose cumulative time makes up extraction, by stage (measured with cProfile).
 STAGES = {
     "jieba segmentation inside spaCy (`make_doc`)": ("language.py", "make_doc"),
-    "mention finder (`kg/entities.py` `MentionFinder`)": ("entities.py", "__call__"),
+    "analysis view: OpenCC, punctuation (`analysis_text`)": ("documents.py", "analysis_text"),
+    "lexicon and gazetteer scan (`LexiconRuler.scan`)": ("entities.py", "scan"),
+    "name patterns (`NamePatterns.find`)": ("entities.py", "find"),
     "  of which suffix names (`_suffix_names`)": ("entities.py", "_suffix_names"),
-    "resolution within the document (`kg/resolve.py`)": ("resolve.py", "resolve_document"),
-    "relations (`kg/relations.py`)": ("relations.py", "extract_relations"),
-    "observations (`kg/observations.py`)": ("observations.py", "extract_observations"),
-    "sentence split (`kg/documents.py`)": ("documents.py", "split_sentences"),
+    "mention selection and token splits (`set_spans`)": ("nlp.py", "set_spans"),
+    "resolution within the document (`resolve_mentions`)": ("resolve.py", "resolve_mentions"),
+    "discourse state (`DiscourseTracker.track`)": ("discourse.py", "track"),
+    "relations (`kg/relations.py`)": ("relations.py", "__call__"),
+    "observations (`kg/observations.py`)": ("observations.py", "__call__"),
 }
 
 
@@ -328,7 +331,7 @@ def render(env: dict[str, Any], tp: dict[str, Any], builds: list[dict[str, Any]]
               "| stage | share |", "|---|---:|"]
     lines += [f"| {label} | {share:.0%} |" for label, share in tp["stages"].items()]
     if not ratio_ok:
-        finder = tp["stages"]["mention finder (`kg/entities.py` `MentionFinder`)"]
+        finder = tp["stages"]["name patterns (`NamePatterns.find`)"]
         seg = tp["stages"]["jieba segmentation inside spaCy (`make_doc`)"]
         lines += ["", f"Why: the segmentation alone (jieba inside spaCy's tokenizer) takes {seg:.0%} of extraction "
                   f"time and runs at {tp['tokenizer_ratio']:.2f} of raw jieba's speed, so the rule stages have to fit "
