@@ -41,6 +41,7 @@ class PlaceEntry:
     label: str
     aliases: tuple[str, ...]
     level: str  # province / city / district / region
+    province: str | None = None  # the province (or municipality) a city or district lies in
 
 
 #: Characters after which a bare level word (省, 市) can open a body's name: 会同省财政厅.
@@ -73,10 +74,12 @@ class Divisions:
             if level == "district" and not word_tags().get(name, "ns").startswith("ns"):
                 continue  # 城区, 矿区: a division's name that is also an ordinary word
             short = self._short(name) if level in vocab.short_levels else None
-            entries[name] = PlaceEntry(name, (short,) if short else (), level)
+            province = DIVISION_DATA.get(code[:2] + "0000")
+            entries[name] = PlaceEntry(name, (short,) if short else (), level, province)
         for label, aliases in vocab.regions.items():
             entries.setdefault(label, PlaceEntry(label, aliases, "region"))
         self.entries: tuple[PlaceEntry, ...] = tuple(entries.values())
+        self._entries = entries
         self._label: dict[str, str] = {}
         for e in self.entries:
             for n in (e.label, *e.aliases):
@@ -95,6 +98,57 @@ class Divisions:
                 short = name[: -len(sfx)]
                 return None if short in self.vocab.not_short else short
         return None
+
+    def entry(self, label: str) -> PlaceEntry | None:
+        """The place labelled ``label`` (a full division or region name)."""
+        return self._entries.get(label)
+
+    def short_name(self, label: str) -> str:
+        """How people write a division briefly: 浙江省 → 浙江, 上海市 → 上海, 杭州市 → 杭州."""
+        for sfx in self.vocab.division_suffixes:
+            if label.endswith(sfx) and len(label) - len(sfx) >= 2:
+                return label[: -len(sfx)]
+        return label
+
+    def jurisdiction(
+        self, agency: str | None, number: str | None, names: list[str], places: list[str] = ()  # type: ignore[assignment]
+    ) -> tuple[str, str | None] | None:
+        """``(province, city)`` a document speaks for: its issuing agency's place, the province of
+        its 文号 (沪科提复 → 上海市), the place of the first government body it names with one,
+        else the province or city it names most often (at least twice).
+
+        >>> load_divisions().jurisdiction(None, "浙科发〔2022〕3号", [])
+        ('浙江省', None)
+        """
+        parsed = self.parse_body(agency) if agency else None
+        if parsed is not None and parsed[0] is not None:
+            return self._province_city(parsed[0])
+        province = self.vocab.abbreviations.get(number[:1]) if number else None
+        if province is not None:
+            return self._province_city(province)
+        for name in names:
+            parsed = self.parse_body(name)
+            if parsed is not None and parsed[0] is not None:
+                return self._province_city(parsed[0])
+        counts: dict[str, int] = {}
+        for name in places:
+            label = self._label.get(name) or (name if name in self._entries else None)
+            e = self._entries.get(label) if label else None
+            if e is not None and e.level in ("province", "city"):
+                counts[e.label] = counts.get(e.label, 0) + 1
+        if counts:
+            best = max(sorted(counts), key=lambda k: counts[k])
+            if counts[best] >= 2:
+                return self._province_city(best)
+        return None
+
+    def _province_city(self, label: str) -> tuple[str, str | None]:
+        e = self._entries.get(label)
+        if e is None or e.level == "province":
+            return label, (label if label.endswith("市") else None)  # a municipality is its own city
+        if e.level == "city":
+            return e.province or label, label
+        return e.province or label, None
 
     def label_of(self, name: str) -> str | None:
         """The full name of a place named ``name`` (full or short), else ``None``."""

@@ -75,9 +75,15 @@ def iri(kind: str, name: str) -> str:
     return f"{RES}{kind}/{safe}"
 
 
-def entity_iri(label: str, etype: str) -> str:
-    """The IRI of an entity: its base type and canonical label."""
-    return iri(base_type(etype), label)
+def entity_iri(label: str, etype: str, scope: str | None = None) -> str:
+    """The IRI of an entity: its base type, its scope when it has one, and its canonical label
+    (``res:Program/浙江/创新券`` for the 创新券 of 浙江).
+
+    >>> entity_iri("创新券", "Voucher", "浙江")
+    'https://w3id.org/stikg/resource/Program/浙江/创新券'
+    """
+    kind = base_type(etype)
+    return iri(f"{kind}/{iri('', scope)[len(RES) + 1:]}", label) if scope else iri(kind, label)
 
 
 def doc_iri(doc_id: str) -> str:
@@ -129,7 +135,7 @@ def to_quads(corpus: Corpus) -> list[Quad]:
     rdf, rdfs, skos, prov, dct = (PREFIXES[k] for k in ("rdf", "rdfs", "skos", "prov", "dcterms"))
     ent_graph = _u(iri("graph", "entities"))
     by_key = {e.key: e for e in corpus.entities}
-    eiri = {e.key: entity_iri(e.label, e.type) for e in corpus.entities}
+    eiri = {e.key: entity_iri(e.label, e.type, e.scope) for e in corpus.entities}
     quads: set[Quad] = set()
 
     def add(s: str, p: str, o: str, g: str) -> None:
@@ -170,10 +176,12 @@ def to_quads(corpus: Corpus) -> list[Quad]:
     for e in corpus.entities:
         s = _u(eiri[e.key])
         add(s, _u(rdf + "type"), _u(STIKG + e.type), ent_graph)
-        add(s, _u(skos + "prefLabel"), _lit(e.label, "zh"), ent_graph)
-        add(s, _u(rdfs + "label"), _lit(e.label, "zh"), ent_graph)
-        for a in e.aliases:
+        add(s, _u(skos + "prefLabel"), _lit(e.display_label, "zh"), ent_graph)
+        add(s, _u(rdfs + "label"), _lit(e.display_label, "zh"), ent_graph)
+        for a in ([e.label] if e.scope else []) + list(e.aliases):
             add(s, _u(skos + "altLabel"), _lit(a, "zh"), ent_graph)
+        if e.scope:
+            add(s, _u(STIKG + "jurisdiction"), _lit(e.scope, "zh"), ent_graph)
         for doc_id in sorted({d for d, _, _ in e.mentions}):
             g = _u(iri("graph", doc_id))
             add(s, _u(STIKG + "mentionedIn"), _u(doc_iri(doc_id)), g)
@@ -277,7 +285,7 @@ def to_index(
     """
     from kg._doclayer import document_sentences
 
-    eiri = {e.key: entity_iri(e.label, e.type) for e in corpus.entities}
+    eiri = {e.key: entity_iri(e.label, e.type, e.scope) for e in corpus.entities}
     obs: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for o in corpus.observations:
         if o.subject in eiri:
@@ -322,9 +330,9 @@ def to_index(
         "nodes": [
             {
                 "id": eiri[e.key],
-                "label": e.label,
+                "label": e.display_label,
                 "type": e.type,
-                "aliases": list(e.aliases),
+                "aliases": ([e.label] if e.scope else []) + list(e.aliases),
                 "docs": sorted({d for d, _, _ in e.mentions}),
                 "mentions": dict(sorted(where.get(eiri[e.key], {}).items())),
                 "observations": sorted(

@@ -292,8 +292,9 @@ class Mention:
 class Entity:
     """One real-world thing, with every name it goes by.
 
-    ``key`` is the stable identifier the IRI is minted from; ``mentions`` are
-    ``(doc id, start, end)`` in *original* offsets.
+    ``key`` is the stable identifier entities are merged by (``浙江/创新券`` for a scoped name);
+    ``mentions`` are ``(doc id, start, end)`` in *original* offsets; ``scope`` is the short name
+    of the jurisdiction whose thing a name many jurisdictions use is (``创新券`` of 浙江).
     """
 
     key: str
@@ -301,6 +302,12 @@ class Entity:
     type: str
     aliases: list[str] = field(default_factory=list)
     mentions: list[tuple[str, int, int]] = field(default_factory=list)
+    scope: str | None = None  # whose it is, for names many jurisdictions use: 浙江 (创新券)
+
+    @property
+    def display_label(self) -> str:
+        """The label as the graph shows it: ``创新券 (浙江)`` for a scoped name."""
+        return f"{self.label} ({self.scope})" if self.scope else self.label
 
 
 @dataclass(frozen=True)

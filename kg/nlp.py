@@ -75,7 +75,8 @@ def _register() -> None:
     from spacy.language import Language
     from spacy.tokens import Doc
 
-    for name in ("meta", "source_text", "stikg_text", "name_candidates", "mention_info", "entities", "discourse",
+    for name in ("meta", "source_text", "stikg_text", "name_candidates", "mention_info", "jurisdiction", "entities",
+                 "discourse",
                  "discourse_carry",
                  "relations", "observations"):
         if not Doc.has_extension(name):

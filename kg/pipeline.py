@@ -56,22 +56,23 @@ def extract_document(doc: Document, *, nlp: Any = None, chunk_chars: int = CHUNK
     nlp = nlp or get_nlp()
     analysed = analysis_text(doc.clean)
     parts = []
-    carry = None
+    carry = jurisdiction = None
     for offset, end in _pieces(analysed, chunk_chars):
         sdoc = nlp.make_doc(analysed[offset:end])
         sdoc._.stikg_text = analysed[offset:end]  # Doc.text would re-join every token
         sdoc._.meta = doc.meta
         sdoc._.source_text = doc.clean[offset:end]
         sdoc._.discourse_carry = carry  # what the pieces before established
+        sdoc._.jurisdiction = jurisdiction  # the whole document speaks for one place
         sdoc = nlp(sdoc)
-        carry = sdoc._.discourse_carry
+        carry, jurisdiction = sdoc._.discourse_carry, sdoc._.jurisdiction
         parts.append(_to_model(doc, sdoc, offset))
     if len(parts) == 1:
         entities, relations, observations = parts[0]
     else:  # one entity per thing across the pieces of a long document
         from kg.resolve import resolve_corpus
 
-        entities, remap = resolve_corpus([p[0] for p in parts])
+        entities, remap = resolve_corpus([p[0] for p in parts], local=_local_name())
         entities.sort(key=lambda e: (min((s for _, s, _ in e.mentions), default=0), e.key))
         relations = [replace(r, head=remap[r.head], tail=remap[r.tail]) for p in parts for r in p[1]]
         relations = [r for r in relations if r.head != r.tail]
@@ -338,11 +339,26 @@ def _extract_all(paths: list[str], *, workers: int, nlp: Any, config: Any) -> It
         pool.shutdown(wait=True, cancel_futures=True)
 
 
+def _local_name() -> Callable[[str], bool]:
+    """Is a name one that many jurisdictions use (a body named by level, a shared program name)?"""
+    from kg.divisions import load_divisions
+    from kg.names import name_key
+
+    divisions = load_divisions()
+    scoped = {name_key(n) for n in divisions.vocab.scoped_names}
+
+    def local(name: str) -> bool:
+        parsed = divisions.parse_body(name)
+        return (parsed is not None and parsed[0] is None) or name_key(name) in scoped
+
+    return local
+
+
 def _merge(extractions: Sequence[Extraction]) -> Corpus:
     """Resolve entities across documents and re-key relations and observations."""
     from kg.resolve import resolve_corpus
 
-    entities, remap = resolve_corpus([x.entities for x in extractions])
+    entities, remap = resolve_corpus([x.entities for x in extractions], local=_local_name())
     relations = [
         replace(r, head=remap.get(r.head, r.head), tail=remap.get(r.tail, r.tail))
         for x in extractions

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -134,13 +134,75 @@ class DocumentResolver:
         for s in doc.spans[MENTIONS]:
             rule, canonical = info.get((s.start_char, s.end_char), ("", None))
             mentions.append(Mention("", s.start_char, s.end_char, text[s.start_char : s.end_char], s.label_, rule or "", canonical))
+        juris = self._jurisdiction(doc, mentions)
+        doc._.jurisdiction = juris or ()
+        if juris is not None:
+            mentions = [self._local_canonical(m, juris) for m in mentions]
         entities, mentions, keys = resolve_mentions(text, mentions, source, divisions=self.divisions, grammar=self.grammar)
+        if juris is not None:
+            remap = {e.key: self._scope(e, juris) for e in entities}
+            keys = [remap[k] for k in keys]
         types = {e.key: e.type for e in entities}
         doc = set_spans(
             doc, MENTIONS, [(m.start, m.end, types[k], m.rule, m.canonical, k) for m, k in zip(mentions, keys, strict=True)]
         )
         doc._.entities = entities
         return doc
+
+    # ------------------------------------------------------------------ jurisdiction
+
+    def _jurisdiction(self, doc: Any, mentions: Sequence[Mention]) -> tuple[str, str | None] | None:
+        """``(province, city)`` the document speaks for (see :meth:`Divisions.jurisdiction`)."""
+        if self.divisions is None:
+            return None
+        if doc._.jurisdiction is not None:
+            return tuple(doc._.jurisdiction) or None  # given by an earlier piece of the document
+        meta = doc._.meta
+        bodies = [m.text for m in mentions if base_type(m.type) == "Agency"]  # as written: 市科委 names no place
+        places = [m.canonical or m.text for m in mentions if base_type(m.type) == "Place"]
+        return self.divisions.jurisdiction(
+            meta.agency if meta else None, meta.number if meta else None, bodies, places
+        )
+
+    def _place_for(self, level: str | None, juris: tuple[str, str | None]) -> str:
+        province, city = juris
+        return city if level in ("city", "district") and city else province
+
+    def _local_canonical(self, m: Mention, juris: tuple[str, str | None]) -> Mention:
+        """A listed short form (市科委) means the listed body (上海市科学技术委员会) only in a
+        document of that body's place; elsewhere it is the body of the document's own place."""
+        if not m.canonical or self.divisions is None:
+            return m
+        short, full = self.divisions.parse_body(m.text), self.divisions.parse_body(m.canonical)
+        if short is None or full is None or short[0] is not None or full[0] is None:
+            return m
+        if full[0] != self._place_for(short[1], juris):
+            return replace(m, canonical=None)
+        return m
+
+    def _scope(self, e: Entity, juris: tuple[str, str | None]) -> str:
+        """Scope ``e`` if its name is one many jurisdictions use; return its (new) key."""
+        assert self.divisions is not None
+        names = [e.label, *e.aliases]
+        place = None
+        if base_type(e.type) == "Agency":
+            parsed = [self.divisions.parse_body(n) for n in names]
+            if all(p is not None and p[0] is None for p in parsed):
+                place = self._place_for(parsed[0][1] if parsed[0] else None, juris)
+        elif any(name_key(n) in self._scoped for n in names) and not (
+            self.grammar is not None and any(self.grammar.has_place(n) for n in names)
+        ):
+            place = self._place_for("city", juris)
+        if place is None:
+            return e.key
+        e.scope = self.divisions.short_name(place)
+        e.key = f"{e.scope}/{e.key}"
+        return e.key
+
+    @property
+    def _scoped(self) -> frozenset[str]:
+        assert self.divisions is not None
+        return frozenset(name_key(n) for n in self.divisions.vocab.scoped_names)
 
 
 def resolve_mentions(
@@ -386,20 +448,27 @@ def _merge_same_key(entities: Iterable[Entity]) -> list[Entity]:
     return list(by_key.values())
 
 
-def resolve_corpus(per_doc: Sequence[Sequence[Entity]]) -> tuple[list[Entity], dict[str, str]]:
+def resolve_corpus(
+    per_doc: Sequence[Sequence[Entity]], *, local: Callable[[str], bool] | None = None
+) -> tuple[list[Entity], dict[str, str]]:
     """Merge the entities of many documents: one entity per real thing.
 
-    Entities that share any name (after :func:`name_key`) become one; its label
-    is the lexicon's canonical name when there is one, else the longest name,
-    its type the most frequent. Returns the merged entities (sorted by key)
-    and a map from each document-level key to the merged key.
+    Entities that share any name (after :func:`name_key`) become one, within their scope
+    (the 创新券 of 浙江 and that of 上海 stay two); a name that ``local`` says many
+    jurisdictions use (市科委, 创新券) joins nothing across documents unless the entity is
+    scoped. The label is the lexicon's canonical name when there is one, else the longest
+    name, the type the most frequent. Returns the merged entities (sorted by key) and a map
+    from each document-level key to the merged key.
     """
     groups = _Groups()
     for ents in per_doc:
         for e in ents:
             groups.find(e.key)
             for n in [e.label, *e.aliases]:
-                groups.union(e.key, name_key(n))
+                if e.scope:
+                    groups.union(e.key, f"{e.scope}/{name_key(n)}")
+                elif local is None or not local(n):
+                    groups.union(e.key, name_key(n))
     members: dict[str, list[Entity]] = defaultdict(list)
     for ents in per_doc:
         for e in ents:
@@ -420,7 +489,8 @@ def resolve_corpus(per_doc: Sequence[Sequence[Entity]]) -> tuple[list[Entity], d
         for a in aliases:
             dedup.setdefault(name_key(a), a)
         mentions = sorted({m for e in es for m in e.mentions})
-        merged.append(Entity(key=key, label=label, type=etype, aliases=list(dedup.values()), mentions=mentions))
+        scope = next((e.scope for e in es if e.scope), None)
+        merged.append(Entity(key=key, label=label, type=etype, aliases=list(dedup.values()), mentions=mentions, scope=scope))
         for e in es:
             remap[e.key] = key
     merged.sort(key=lambda e: e.key)

@@ -152,6 +152,8 @@ class Vocabulary:
     division_suffixes: tuple[str, ...]
     short_levels: frozenset[str]
     not_short: frozenset[str]
+    abbreviations: dict[str, str]  # 沪 → 上海市
+    scoped_names: frozenset[str]
     digest: str = field(default="", compare=False)
 
     def trigger(self, name: str) -> str:
@@ -283,6 +285,8 @@ def _load(directory: Path) -> Vocabulary:
         division_suffixes=words(g(places, "divisions.suffixes", "places.toml")),
         short_levels=frozenset(words(g(places, "divisions.short_levels", "places.toml"))),
         not_short=frozenset(words(g(places, "divisions.not_short", "places.toml"))),
+        abbreviations=_pairs(g(places, "jurisdictions.abbreviations", "places.toml")),
+        scoped_names=frozenset(words(g(places, "jurisdictions.scoped", "places.toml"))),
         digest=vocabulary_digest(directory),
     )
 

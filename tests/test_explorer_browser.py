@@ -316,7 +316,8 @@ def test_five_thousand_nodes_are_drawn_and_settle(browser, tmp_path):
 
 def _js_paths(view: Loaded, a: str, b: str) -> list[list[str]]:
     return view.js(
-        f"(() => {{ const d = kgExplorer.data; const ix = l => d.nodes.findIndex(n => n.label === l);"
+        f"(() => {{ const d = kgExplorer.data; const ix = l => d.nodes.findIndex("
+        f"n => n.label === l || (n.aliases || []).includes(l));"
         f" return kgExplorer.findPaths(ix({json.dumps(a)}), ix({json.dumps(b)}))"
         ".map(p => p.nodes.map(kgExplorer.nodeId)); })()")
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from kg.documents import read_text_document
 from kg.model import Entity
 from kg.pipeline import extract_document
 from kg.resolve import name_key, resolve_corpus
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
 def _extract(nlp, text: str, doc_id: str = "t"):
@@ -64,3 +68,54 @@ def test_keys_do_not_depend_on_document_order() -> None:
     a = Entity(key="创新券", label="创新券", type="Program", aliases=["科技创新券"], mentions=[("d1", 0, 3)])
     b = Entity(key="科技创新券", label="科技创新券", type="Program", mentions=[("d2", 0, 5)])
     assert [e.key for e in resolve_corpus([[a], [b]])[0]] == [e.key for e in resolve_corpus([[b], [a]])[0]]
+
+
+ZHEJIANG = "浙科发〔2022〕3号\n\n浙江省科学技术厅关于创新券工作的通知\n\n2022年，全省发放创新券12.6亿元，市科委积极配合。\n"
+JIANGSU = "苏科计〔2023〕9号\n\n江苏省科学技术厅\n\n创新券由省科技厅主管。2023年兑付创新券3亿元。\n"
+BEIJING = "京科发〔2021〕5号\n\n北京市科学技术委员会\n\n市科委将优化创新券服务。\n"
+
+
+@pytest.fixture(scope="module")
+def provinces_build(tmp_path_factory: pytest.TempPathFactory):
+    """The seeds built together with a Zhejiang, a Jiangsu and a Beijing document."""
+    import shutil
+
+    from kg.pipeline import build_corpus
+
+    docs = tmp_path_factory.mktemp("docs")
+    for seed in SEEDS.glob("*.txt"):
+        shutil.copy(seed, docs / seed.name)
+    for name, text in (("zj.txt", ZHEJIANG), ("js.txt", JIANGSU), ("bj.txt", BEIJING)):
+        (docs / name).write_text(text, encoding="utf-8")
+    return build_corpus([docs]).corpus
+
+
+def test_a_name_many_provinces_use_is_one_node_per_province(provinces_build) -> None:
+    vouchers = [e for e in provinces_build.entities if "创新券" in (e.label, *e.aliases) or e.label == "科技创新券"]
+    assert sorted(e.display_label for e in vouchers) == ["创新券 (北京)", "创新券 (江苏)", "创新券 (浙江)", "科技创新券 (上海)"]
+
+
+def test_a_scoped_node_has_only_its_own_provinces_figures(provinces_build) -> None:
+    zj = next(e for e in provinces_build.entities if e.display_label == "创新券 (浙江)")
+    sh = next(e for e in provinces_build.entities if e.display_label == "科技创新券 (上海)")
+    assert [o.value for o in provinces_build.observations if o.subject == zj.key] == [12.6]
+    assert 12.6 not in [o.value for o in provinces_build.observations if o.subject == sh.key]
+    assert {d for d, _, _ in zj.mentions} == {"zj"}
+
+
+def test_the_same_short_form_in_two_cities_is_two_agencies(provinces_build) -> None:
+    from kg.graph import entity_iri
+
+    commissions = {e.display_label: e for e in provinces_build.entities if "市科委" in (e.label, *e.aliases)}
+    assert "上海市科学技术委员会" in commissions  # Shanghai's 市科委 is the one the lexicon names
+    beijing = [e for e in commissions.values() if "bj" in {d for d, _, _ in e.mentions}]
+    assert beijing and all("seeds" not in e.key and e.label != "上海市科学技术委员会" for e in beijing)
+    assert entity_iri("创新券", "Voucher", "浙江").endswith("/Program/浙江/创新券")
+
+
+def test_a_body_named_by_level_takes_the_documents_place() -> None:
+    from kg.pipeline import extract_text
+
+    x = extract_text(BEIJING, doc_id="bj")
+    commission = next(e for e in x.entities if e.label in ("市科委", "北京市科学技术委员会"))
+    assert commission.label == "北京市科学技术委员会" and "市科委" in commission.aliases
