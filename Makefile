@@ -44,8 +44,11 @@ eval: $(STAMP)
 	$(BIN)/kg eval eval/seeds/gold.jsonl seeds/*.txt
 	$(BIN)/kg eval eval/dev/gold.jsonl eval/dev/docs/*.txt
 
+# the extractor before it became a pipeline of components: its throughput is measured side by side
+BASELINE ?= f8df3bf
+
 bench: $(STAMP)
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py $(if $(BASELINE),--baseline $(BASELINE))
 
 lint: $(STAMP)
 	$(BIN)/ruff check kg tests scripts notebooks

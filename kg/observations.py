@@ -150,23 +150,9 @@ class FigureReader:
 
 # --------------------------------------------------------------------------- subjects
 
-_OBJECT_MARK = re.compile(r"(?:与|向|对|和|为|同|于|给|通过|依托|借助|利用|根据|依据|按照|基于|在|其中)\s*$")
-_SOURCE_MARK = re.compile(r"^\s*(?:根据|依据|按照|基于|据)")
-#: A clause that applies a policy is not about it: 落实《…意见》，新增 …
-_INSTRUMENT_MARK = re.compile(r"^\s*(?:根据|依据|按照|基于|据|落实|贯彻|执行|对照)")
 #: A class name followed by how many of it there are: 众创空间 69 家
 _CLASS_COUNT = re.compile(r"[\s*]*(?:超过|超|近|约|逾|达)?[\s*]*[0-9]+[\s*]*(?:余|多)?[\s*]*[家个所座]")
-#: A target group that only qualifies a facility: 科技企业孵化器 61 家
-_FACILITY = re.compile(r"孵化器|众创空间|科技园|基地|平台|服务中心|园区|载体|联盟|协会")
-_COUNTING_VERB = re.compile(r"(?:集聚|吸引|孵化|服务|支持|惠及|培育|覆盖|引进|带动|汇聚|涉及|帮助|推动|助力)\s*$")
 _UNIT_BEFORE = re.compile(r"[0-9][\s*]*(?:余|多)?\s*[家个户名所项]\s*$")
-#: A program followed by these is a line of business of the organisation before it.
-_BUSINESS = re.compile(r"\s*[“”]?\s*(?:业务|贷款余额|贷款)")
-#: A program after these is the means of what an organisation achieved (汉口银行通过…开展投贷联动).
-_OBJECT_VERB = re.compile(r"(?:通过|利用|依托|运用|借助)[^，。；]*$")
-#: A regulation is applied, not measured: its figures belong to what it governs.
-_REGULATION = re.compile(r"(?:办法|细则|意见|方案|规定|条例|通知|措施|指南|规范|规则|决定)(?:[（(][^）)]*[）)])?》?$")
-_COUNTED_NOUN = re.compile(r"[\s“”]*(?:项目|产品|活动|服务|课题|工程)")
 
 
 def _group_start(text: str, before: Sequence[Ref], i: int) -> int:
@@ -188,24 +174,40 @@ def _part_start(text: str, sent: Sentence, at: int) -> int:
     return max(semis, default=sent.start)
 
 
-def _names_items(text: str, m: Ref) -> bool:
-    """Does ``m`` (with what follows it) name countable items: “拨投结合”项目, X 产品?"""
-    return bool(_COUNTED_NOUN.match(text, m.end) or re.search(r"(?:项目|产品|活动|工程)[”\s]*$", text[m.start : m.end]))
+class _SubjectWords:
+    """The words of ``figures.toml [subjects]``, compiled."""
+
+    def __init__(self, vocab: Vocabulary) -> None:
+        w = vocab.figures.subject_words
+        self.object_mark = re.compile(rf"(?:{alternation(w['object_markers'])})\s*$")
+        self.source_mark = re.compile(rf"\s*(?:{alternation(w['source_markers'])})")
+        self.instrument_mark = re.compile(rf"\s*(?:{alternation(w['instrument_markers'])})")
+        self.facility = re.compile(alternation(w["facilities"]))
+        self.counting_verb = re.compile(rf"(?:{alternation(w['counting_verbs'])})\s*$")
+        self.counted_noun = re.compile(rf"[\s“”]*(?:{alternation(w['counted_nouns'])})")
+        self.counted_end = re.compile(rf"(?:{alternation(w['counted_nouns'])})[”\s]*$")
+        self.business = re.compile(rf"\s*[“”]?\s*(?:{alternation(w['business'])})")
+        self.means_verb = re.compile(rf"(?:{alternation(w['means_verbs'])})[^，。；]*$")
+        self.regulation = re.compile(rf"(?:{alternation(w['regulations'])})(?:[（(][^）)]*[）)])?》?$")
+
+    def names_items(self, text: str, m: Ref) -> bool:
+        """Does ``m`` (with what follows it) name countable items: “拨投结合”项目, X 产品?"""
+        return bool(self.counted_noun.match(text, m.end) or self.counted_end.search(text[m.start : m.end]))
 
 
-def _counted(text: str, end: int, m: Ref, unit: str) -> bool:
+def _counted(text: str, end: int, m: Ref, unit: str, words: _SubjectWords) -> bool:
     """Is the entity right after a figure what it counts (``40 余个“拨投结合”项目``, ``近 2 亿元的科技创新券``)?"""
     gap = text[end : m.start]
     if re.fullmatch(r"[^，,；;。]*的[\s“”]*", gap) and len(gap) <= 8:
         return True
     if not re.fullmatch(r"[\s“”]*", gap):
         return False
-    return not (unit.endswith(("家", "所", "名", "位", "户")) and not _names_items(text, m))
+    return not (unit.endswith(("家", "所", "名", "位", "户")) and not words.names_items(text, m))
 
 
-def _instances_counted(text: str, sent: Sentence, m: Ref) -> bool:
+def _instances_counted(text: str, sent: Sentence, m: Ref, words: _SubjectWords) -> bool:
     """Is ``m`` a class whose instances a figure counts (``新增 3 家全国双创示范基地``)?"""
-    return bool(_UNIT_BEFORE.search(text[max(sent.start, m.start - 8) : m.start])) and not _names_items(text, m)
+    return bool(_UNIT_BEFORE.search(text[max(sent.start, m.start - 8) : m.start])) and not words.names_items(text, m)
 
 
 class ObservationRules:
@@ -215,6 +217,7 @@ class ObservationRules:
         self.reader = FigureReader(vocab)
         self.years = YearReader(vocab)
         self.openers = _Openers(vocab)
+        self.words = _SubjectWords(vocab)
 
     def __call__(self, doc: Any) -> Any:
         from kg.nlp import doc_text
@@ -248,6 +251,7 @@ class ObservationRules:
     def _subject(self, text: str, state: SentenceState, ms: Sequence[Ref], fig: Figure, carry: Ref | None) -> Ref | None:
         """The entity a figure is about (see the module docstring)."""
         sent, at, end, unit = state.sent, fig.start, fig.end, fig.unit
+        w = self.words
         seps = [sent.start + m.end() for m in re.finditer(r"[，,；;]", text[sent.start : at])]
         clause_start = max(seps, default=sent.start)
         part_start = _part_start(text, sent, at)
@@ -257,7 +261,7 @@ class ObservationRules:
         )
         # 1. the program counted by the figure: 40 余个“拨投结合”项目, 近 2 亿元的科技创新券
         for m in ms:
-            if end <= m.start < clause_end and m.type in DELIVERABLE and _counted(text, end, m, unit):
+            if end <= m.start < clause_end and m.type in DELIVERABLE and _counted(text, end, m, unit, w):
                 return m
         before = [m for m in ms if m.end <= at and m.start >= part_start]
         # 1b. a place's share right after it: 其中上海 59 家
@@ -274,7 +278,7 @@ class ObservationRules:
         while i >= 0:
             m = before[i]
             if m.type not in SUBJECT_TYPES - {"Place"} or (
-                m.type == "PolicyDocument" and _REGULATION.search(m.text) and not self.openers.opens(text, sent.start, m)
+                m.type == "PolicyDocument" and w.regulation.search(m.text) and not self.openers.opens(text, sent.start, m)
             ):  # a regulation applied is not what is measured, unless the sentence is about it
                 i -= 1
                 continue
@@ -284,10 +288,10 @@ class ObservationRules:
             clause_lead = text[max([sent.start] + [x for x in seps if x <= head.start]) : head.start]
             tail = text[before[i].end : at]
             if (
-                (_OBJECT_MARK.search(lead) and not lead.endswith("其中"))
-                or _instances_counted(text, sent, head)
+                (w.object_mark.search(lead) and not lead.endswith("其中"))
+                or _instances_counted(text, sent, head, w)
                 or _CLASS_COUNT.match(text, before[i].end)
-                or _INSTRUMENT_MARK.match(clause_lead)
+                or w.instrument_mark.match(clause_lead)
                 or is_example(text, before[i], at)
                 or re.fullmatch(r"[\s*“”]*", tail)  # 智邦、治臻 2 家公司: counted, not counting
             ):
@@ -314,8 +318,8 @@ class ObservationRules:
             if m.type == "TargetGroup" and m.start >= clause_start and not _has_figure(text[clause_start : m.start]):
                 lead = text[max(sent.start, m.start - 4) : m.start]
                 if not (
-                    _OBJECT_MARK.search(lead) or _COUNTING_VERB.search(lead) or _UNIT_BEFORE.search(lead)
-                    or _FACILITY.match(text, m.end)
+                    w.object_mark.search(lead) or w.counting_verb.search(lead) or _UNIT_BEFORE.search(lead)
+                    or w.facility.match(text, m.end)
                 ):
                     return m
         # 5. a place the clause opens with: 2019 年上海以转让…转化成果金额为 36.0 亿元
@@ -328,7 +332,7 @@ class ObservationRules:
             return carry
         # 6. the document a sentence cites its figures from: 根据《…报告》，2022 年度…
         for m in ms:
-            if m.type == "PolicyDocument" and m.end <= at and _SOURCE_MARK.match(text[max(sent.start, m.start - 3) : m.start] or " "):
+            if m.type == "PolicyDocument" and m.end <= at and w.source_mark.match(text[max(sent.start, m.start - 3) : m.start] or " "):
                 return m
         # 7. what the paragraph or section is about
         return state.local
@@ -343,9 +347,9 @@ class ObservationRules:
             return None
         org = orgs[-1]
         gap = text[org.end : m.start]
-        if _BUSINESS.match(text, m.end) and re.fullmatch(r"[\s（(][^）)]*[）)]\s*|\s*", gap):
+        if self.words.business.match(text, m.end) and re.fullmatch(r"[\s（(][^）)]*[）)]\s*|\s*", gap):
             return org  # 北京银行（601169）投贷联动业务
-        if self.openers.opens(text, sent.start, orgs[0]) and _OBJECT_VERB.search(text[orgs[0].end : m.start]):
+        if self.openers.opens(text, sent.start, orgs[0]) and self.words.means_verb.search(text[orgs[0].end : m.start]):
             return orgs[0]  # 汉口银行通过与风投机构开展投贷联动
         return None
 

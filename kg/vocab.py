@@ -99,6 +99,7 @@ class Figures:
     year_patterns: dict[str, str]
     relative_years: dict[str, int]
     in_force_years: tuple[str, ...]
+    subject_words: dict[str, tuple[str, ...]]  # [subjects] of figures.toml
 
     def qualifier(self, word: str) -> str | None:
         """What a qualifier word means: ``lower``, ``upper``, ``approx``, ``exact`` or ``total``."""
@@ -229,6 +230,7 @@ def _load(directory: Path) -> Vocabulary:
         },
         relative_years={k: int(v) for k, v in _pairs(g(fig, "years.relative", "figures.toml")).items()},
         in_force_years=words(g(fig, "years.in_force", "figures.toml")),
+        subject_words={k: words(v) for k, v in g(fig, "subjects", "figures.toml").items()},
     )
     for key, pattern in figures.year_patterns.items():
         try:
