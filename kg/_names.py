@@ -20,6 +20,7 @@ __all__ = ["CJK", "Cand", "NameGrammar", "Tokens", "word_tags"]
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
 NAME_CHAR = re.compile(rf"[{CJK}A-Za-z0-9·\-/+&]")
+NAME_RUN = re.compile(rf"[{CJK}A-Za-z0-9·\-/+&]+")
 
 
 @dataclass(frozen=True)
@@ -71,9 +72,10 @@ class Tokens(list):  # type: ignore[type-arg]
         return bisect.bisect_right(self.starts, pos) - 1
 
 
+@functools.lru_cache(maxsize=65536)
 def is_name_token(tok: str) -> bool:
     """Is every character of ``tok`` one that names are made of?"""
-    return bool(tok) and all(NAME_CHAR.match(c) for c in tok)
+    return bool(tok) and NAME_RUN.fullmatch(tok) is not None
 
 
 class NameGrammar:
@@ -99,6 +101,8 @@ class NameGrammar:
         self.leading_trim = re.compile(vocab.leading_trim)
         self._continuation = tuple(vocab.suffix_continuation)
         self._generic_cache: dict[str, bool] = {}
+        self._suffix_cache: dict[str, tuple[str, str] | None] = {}
+        self._refined: dict[tuple[str, str], str] = {}
         self._has_place: dict[str, bool] = {}
         import ahocorasick
 
@@ -113,10 +117,11 @@ class NameGrammar:
 
     def suffix_of(self, name: str) -> tuple[str, str] | None:
         """``(suffix, type)`` of the longest suffix ``name`` ends with."""
-        for suffix, etype in self.suffixes:
-            if name.endswith(suffix):
-                return suffix, etype
-        return None
+        if name in self._suffix_cache:
+            return self._suffix_cache[name]
+        hit = next(((sfx, etype) for sfx, etype in self.suffixes if name.endswith(sfx)), None)
+        self._suffix_cache[name] = hit
+        return hit
 
     def suffix_type(self, name: str) -> str | None:
         """The entity type a name's suffix suggests (``None`` when it has none)."""
@@ -125,6 +130,12 @@ class NameGrammar:
 
     def refine(self, etype: str, suffix: str) -> str:
         """The subtype a suffix gives (大学 → University, 贷 → LoanProduct), if it fits ``etype``."""
+        key = (etype, suffix)
+        if key not in self._refined:
+            self._refined[key] = self._refine(etype, suffix)
+        return self._refined[key]
+
+    def _refine(self, etype: str, suffix: str) -> str:
         from kg.model import base_type
 
         sub = self.vocab.subtypes.get(suffix)

@@ -14,6 +14,7 @@ year carries to later sentences and bullets of its paragraph; ``自…以来`` g
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ _MAY_DATE = re.compile(r"[0-9年届]")
 _MONTH_DAY = re.compile(r"(?<![0-9年])(?<!年 )(?<![0-9] )(?:1[0-2]|[1-9])\s*月\s*(?:[12][0-9]|3[01]|[1-9])\s*日")
 #: A year after these words is the base of a comparison, not the year of the figure (较 2016 年末).
 _BASE = re.compile(r"(?:较|比|相比|相较于?|同比|对比)\s*$")
+_HEADS = re.compile("|".join(_ANAPHOR_HEADS))
 _ANAPHOR = re.compile(r"(?:^|(?<=[，,；;。：:\n]))\s*(?:该|本|此)?(" + "|".join(_ANAPHOR_HEADS) + ")")
 
 
@@ -55,9 +57,9 @@ def _line(text: str, sent: Sentence) -> str:
     return text[start : end if end != -1 else len(text)]
 
 
-def is_heading(text: str, sent: Sentence) -> bool:
+def is_heading(text: str, sent: Sentence, line: str | None = None) -> bool:
     """A short line of its own, not a bullet, without closing punctuation or figures: 智能制造平台."""
-    raw = _line(text, sent)
+    raw = _line(text, sent) if line is None else line
     if is_bullet(raw):
         return False
     line = raw.strip(" -◆▶»•*#")
@@ -207,16 +209,16 @@ class DiscourseTracker:
 
     def __call__(self, doc: Any) -> Any:
         from kg.documents import split_sentences
-        from kg.nlp import MENTIONS, doc_text
+        from kg.nlp import doc_text
 
         text = doc_text(doc)
         meta = doc._.meta
         doc_year = meta.year if meta is not None else None
         doc_date = meta.date if meta is not None else None
-        info = doc._.mention_info or {}  # names inside titles belong to the title:
         refs = sorted(
-            (Ref(s.kb_id_, base_type(s.label_), s.start_char, s.end_char, text[s.start_char : s.end_char])
-             for s in doc.spans[MENTIONS] if info.get((s.start_char, s.end_char), ("", None))[0] != NESTED),
+            (Ref(key or "", base_type(label), start, end, text[start:end])
+             for (start, end), (rule, _, label, key) in (doc._.mention_info or {}).items()
+             if rule != NESTED),  # names inside titles belong to the title
             key=lambda r: (r.start, r.end),
         )
         carry = doc._.discourse_carry or Carry()
@@ -262,7 +264,7 @@ class DiscourseTracker:
             new_block = prev_end <= 0 or "\n\n" in gap
             line = _line(text, sent)
             bullet = is_bullet(line)
-            heading = is_heading(text, sent)
+            heading = not bullet and len(line) <= 120 and is_heading(text, sent, line)
             if new_block and not heading and not self._continues(text, sent):
                 topic = agency = recent = None
             if new_line:
@@ -275,7 +277,7 @@ class DiscourseTracker:
                 else:
                     local = list_topic
                 in_list = bullet
-            anaphors = self._anaphors(text, sent, ms, by_head)
+            anaphors = self._anaphors(text, sent, ms, by_head) if _HEADS.search(sent.text) else []
             for m in ms:
                 head = _head_word(m.text)
                 if head and m.type in SUBJECT_TYPES:
@@ -329,9 +331,11 @@ class DiscourseTracker:
                 recent = None
             if not heading:
                 local = self._local(text, sent, ms, anaphors, local)
-            if self.years.since.search(sent.text) or self.years.example.match(sent.text):
+            example = self.years.example.match(sent.text)
+            dated = _MAY_DATE.search(sent.text)
+            if example or (dated and self.years.since.search(sent.text)):
                 years.carried = None  # cumulative, or an example that the year does not date
-            elif sent_year is not None or self.years.period.search(sent.text):
+            elif sent_year is not None or (dated and self.years.period.search(sent.text)):
                 years.carried = sent_year  # a date (2022 年 5 月) leaves the period of the paragraph
             prev_end = sent.end
         end = Carry(topic, agency, recent, place, section, local, list_topic, section_has_body, in_list, by_head,
@@ -380,6 +384,7 @@ class DiscourseTracker:
         return local
 
 
+@functools.lru_cache(maxsize=65536)
 def _head_word(name: str) -> str:
     """The class word a name ends with (平台, 大会 …), as anaphors use it."""
     name = name.strip("《》“” ")

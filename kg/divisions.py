@@ -23,7 +23,7 @@ Example
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -111,7 +111,7 @@ class Divisions:
         return label
 
     def jurisdiction(
-        self, agency: str | None, number: str | None, names: list[str], places: list[str] = ()  # type: ignore[assignment]
+        self, agency: str | None, number: str | None, names: Sequence[str], places: Sequence[str] = ()
     ) -> tuple[str, str | None] | None:
         """``(province, city)`` a document speaks for: its issuing agency's place, the province of
         its 文号 (沪科提复 → 上海市), the place of the first government body it names with one,

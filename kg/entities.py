@@ -86,9 +86,8 @@ class LexiconRuler:
 
     def scan(self, text: str) -> list[Cand]:
         """Every occurrence of a listed name in ``text`` (overlaps included)."""
-        index = [m.start() for m in _SCANNED.finditer(text)]
-        folded = text.translate(_FOLD)  # NFKC + lower case, one character for one
-        squeezed = "".join([folded[i] for i in index])
+        index = [i for i, c in enumerate(text) if c not in _DROP_SET]  # where each scanned character is
+        squeezed = text.translate(_SQUEEZE)  # folded (NFKC, lower case) and without what names drop
         found = []
         for end, (length, etype, label, rule) in self.automaton.iter(squeezed):
             s = end - length + 1
@@ -115,14 +114,16 @@ def _scan_key(name: str) -> str:
     return "".join(f for c in name if c not in DROP_CHARS and (f := fold_char(c)) not in QUOTE_MARKS)
 
 
-#: The characters the scanner reads (names drop whitespace and quote marks, see kg.names).
-_SCANNED = re.compile("[^" + re.escape(DROP_CHARS) + "]")
+#: The characters the scanner skips (names drop whitespace and quote marks, see kg.names).
+_DROP_SET = frozenset(DROP_CHARS)
 #: NFKC + lower-casing for the characters where it changes one character into one other.
 _FOLD = {
     cp: folded
     for cp in [*range(0x41, 0x5B), *range(0xC0, 0x250), *range(0x2000, 0x3100), *range(0xF900, 0xFB00), *range(0xFE30, 0xFFF0)]
     if (folded := fold_char(chr(cp))) != chr(cp)
 }
+#: Folding and dropping in one ``str.translate``.
+_SQUEEZE: dict[int, str | None] = {**_FOLD, **{ord(c): None for c in DROP_CHARS}}
 
 
 def _cuts_latin(text: str, start: int, end: int) -> bool:
@@ -190,12 +191,15 @@ class NamePatterns:
         """Candidate names found by pattern in ``text`` (``tokens`` are its jieba tokens).
 
         ``known`` are the names a list found: a suffix strictly inside one of them (中心 in
-        国家技术转移东部中心) starts no walk, as the longer known name wins anyway.
+        国家技术转移东部中心), or at the end of one that punctuation precedes, starts no walk:
+        the known name wins anyway.
         """
         inside = bytearray(len(text) + 1)
         for k in known:
             if k.type and k.end - k.start > 2:
                 inside[k.start + 1 : k.end - 1] = b"\x01" * (k.end - k.start - 2)
+            if k.type and k.start > 0 and not NAME_CHAR.match(text[k.start - 1]) and text[k.start - 1] not in "”）)":
+                inside[k.end - 1] = 1  # a known name that nothing can extend to the left: no walk from its end
         out: list[Cand] = []
         out.extend(self._titles(text))
         out.extend(self._quoted(text, tokens))

@@ -284,7 +284,8 @@ def set_spans(doc: Any, group: str, spans: Iterable[Mentioned]) -> Any:
 
     Tokens are split where a span boundary falls inside one, so every span is exact (the other
     span groups are rebuilt on the new tokens: spaCy's retokenizer leaves them stale). The rule
-    and canonical name of each span go to ``doc._.mention_info[(start, end)]``.
+    canonical name, label and kb_id of each span also go to ``doc._.mention_info[(start, end)]``
+    (in text order), which later components read without touching the spans.
     """
     from bisect import bisect_left
 
@@ -295,11 +296,11 @@ def set_spans(doc: Any, group: str, spans: Iterable[Mentioned]) -> Any:
     doc = _split_at(doc, sorted({b for s, e, *_ in spans for b in (s, e)}))
     starts, lengths = doc.to_array([IDX, LENGTH]).T.tolist()
     ends = [s + n for s, n in zip(starts, lengths, strict=True)]
-    info: dict[tuple[int, int], tuple[str | None, str | None]] = {}
+    info: dict[tuple[int, int], tuple[str | None, str | None, str, str | None]] = {}
     out = []
     for start, end, label, rule, canonical, kb in spans:
         out.append(Span(doc, bisect_left(starts, start), bisect_left(ends, end) + 1, label=label, kb_id=kb or ""))
-        info[(start, end)] = (rule, canonical)
+        info[(start, end)] = (rule, canonical, label, kb)
     doc.spans[group] = out
     doc._.mention_info = info
     return doc

@@ -124,33 +124,27 @@ class RelationRules:
     def _title_issuers(self, doc: Any, text: str) -> list[tuple[str, str, str, Sentence]]:
         """《A、B关于…的通知》: the agencies that open a title before 关于 issued it."""
         from kg.entities import NESTED
-        from kg.nlp import MENTIONS
 
-        spans = list(doc.spans[MENTIONS])
         info = doc._.mention_info or {}
-
-        def rule_of(s: Any) -> str | None:
-            return info.get((s.start_char, s.end_char), (None, None))[0]
-
-        titles = [s for s in spans if s.label_ == "PolicyDocument" and rule_of(s) == "pattern:title"]
+        titles = [(s, e, v[3]) for (s, e), v in info.items() if v[0] == "pattern:title" and v[3]]
+        if not titles:
+            return []
+        nested = sorted((s, e, v[3]) for (s, e), v in info.items() if v[0] == NESTED and v[3])
         sentences = [st.sent for st in doc._.discourse]
         out: list[tuple[str, str, str, Sentence]] = []
-        for t in titles:
-            about = text.find("关于", t.start_char, t.end_char)
+        for t_start, t_end, t_key in titles:
+            about = text.find("关于", t_start, t_end)
             if about < 0:
                 continue
-            inside = sorted((s for s in spans if rule_of(s) == NESTED and t.start_char < s.start_char and s.end_char <= about),
-                            key=lambda s: s.start_char)
-            pos = t.start_char + 1
-            issuers = []
-            for s in inside:  # only a run of agencies from the title's start: 《科技部财政部国家税务总局关于…》
-                if re.fullmatch(r"[\s、和与及]*", text[pos : s.start_char]):
-                    issuers.append(s)
-                    pos = s.end_char
+            pos, issuers = t_start + 1, []
+            for s, e, key in nested:  # only a run of agencies from the title's start: 《科技部财政部关于…》
+                if t_start < s and e <= about and re.fullmatch(r"[\s、和与及]*", text[pos:s]):
+                    issuers.append(key)
+                    pos = e
             if issuers and re.fullmatch(r"\s*", text[pos:about]):
-                sent = next((x for x in sentences if x.start <= t.start_char < x.end), None)
+                sent = next((x for x in sentences if x.start <= t_start < x.end), None)
                 if sent is not None:
-                    out.extend((t.kb_id_, TITLE_ISSUER.name, s.kb_id_, sent) for s in issuers if s.kb_id_ != t.kb_id_)
+                    out.extend((t_key, TITLE_ISSUER.name, key, sent) for key in issuers if key != t_key)
         return out
 
 

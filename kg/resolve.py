@@ -13,6 +13,7 @@ IRI — in every build.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -123,17 +124,17 @@ class DocumentResolver:
     def __init__(self, divisions: Divisions | None = None, grammar: NameGrammar | None = None) -> None:
         self.divisions = divisions
         self.grammar = grammar
+        self._scoped = frozenset(name_key(n) for n in divisions.vocab.scoped_names) if divisions else frozenset()
 
     def __call__(self, doc: Any) -> Any:
         from kg.nlp import MENTIONS, doc_text, set_spans
 
         text = doc_text(doc)
         source = doc._.source_text or text
-        info = doc._.mention_info or {}
-        mentions = []
-        for s in doc.spans[MENTIONS]:
-            rule, canonical = info.get((s.start_char, s.end_char), ("", None))
-            mentions.append(Mention("", s.start_char, s.end_char, text[s.start_char : s.end_char], s.label_, rule or "", canonical))
+        mentions = [
+            Mention("", start, end, text[start:end], label, rule or "", canonical)
+            for (start, end), (rule, canonical, label, _) in (doc._.mention_info or {}).items()
+        ]
         juris = self._jurisdiction(doc, mentions)
         doc._.jurisdiction = juris or ()
         if juris is not None:
@@ -143,9 +144,18 @@ class DocumentResolver:
             remap = {e.key: self._scope(e, juris) for e in entities}
             keys = [remap[k] for k in keys]
         types = {e.key: e.type for e in entities}
-        doc = set_spans(
-            doc, MENTIONS, [(m.start, m.end, types[k], m.rule, m.canonical, k) for m, k in zip(mentions, keys, strict=True)]
-        )
+        tokens = {(s.start_char, s.end_char): (s.start, s.end) for s in doc.spans[MENTIONS]}
+        if all((m.start, m.end) in tokens for m in mentions):  # no new alias span: the tokens stand
+            from spacy.tokens import Span
+
+            doc.spans[MENTIONS] = [
+                Span(doc, *tokens[(m.start, m.end)], label=types[k], kb_id=k) for m, k in zip(mentions, keys, strict=True)
+            ]
+            doc._.mention_info = {(m.start, m.end): (m.rule, m.canonical, types[k], k) for m, k in zip(mentions, keys, strict=True)}
+        else:
+            doc = set_spans(
+                doc, MENTIONS, [(m.start, m.end, types[k], m.rule, m.canonical, k) for m, k in zip(mentions, keys, strict=True)]
+            )
         doc._.entities = entities
         return doc
 
@@ -198,11 +208,6 @@ class DocumentResolver:
         e.scope = self.divisions.short_name(place)
         e.key = f"{e.scope}/{e.key}"
         return e.key
-
-    @property
-    def _scoped(self) -> frozenset[str]:
-        assert self.divisions is not None
-        return frozenset(name_key(n) for n in self.divisions.vocab.scoped_names)
 
 
 def resolve_mentions(
@@ -308,12 +313,12 @@ def resolve_mentions(
     key_of_root: dict[str, str] = {}
     for root, ms in members.items():
         canon = canonical.get(root)
-        written = [replace(m, text=source[m.start : m.end]) for m in ms]
-        label = _label(written, canon)
+        named = [m for m in ms if m.rule != "alias:short-form"] or ms  # a bare tail never labels
+        label = _label({source[m.start : m.end] for m in named}, canon)
         etype = _vote_type(ms)
-        key = entity_key(canon or _label(ms, canon))
+        key = entity_key(canon or _label({m.text for m in named}, canon))
         key_of_root[root] = key
-        aliases = _aliases(label, written, canon)
+        aliases = _aliases(label, {source[m.start : m.end] for m in ms}, canon)
         entities.append(
             Entity(key=key, label=label, type=etype, aliases=aliases, mentions=[("", m.start, m.end) for m in ms])
         )
@@ -391,14 +396,16 @@ def _mkey(name: str) -> str:
     return name_key(_ORDINAL.sub("", name) or name)
 
 
+@functools.lru_cache(maxsize=65536)
 def _display(name: str) -> str:
     """A name as shown: spaces around CJK collapsed (``InnoMatch 平台`` stays)."""
     name = re.sub(r"\s+", " ", name.strip())
     return re.sub(r"(?<=[\u4e00-\u9fff]) (?=[\u4e00-\u9fff])", "", name)
 
 
-def _label(ms: Sequence[Mention], canon: str | None) -> str:
-    names = [_display(m.text) for m in ms if m.rule != "alias:short-form"] or [_display(m.text) for m in ms]
+def _label(texts: set[str], canon: str | None) -> str:
+    """The label among the names written: the canonical name when it is written, else the longest."""
+    names = [_display(t) for t in texts]
     if canon and any(name_key(n) == name_key(canon) for n in names):
         return canon
     return max(names, key=_label_rank)
@@ -409,10 +416,10 @@ def _label_rank(name: str) -> tuple[int, bool, str]:
     return len(name_key(name)), name.startswith("《"), name
 
 
-def _aliases(label: str, ms: Sequence[Mention], canon: str | None) -> list[str]:
+def _aliases(label: str, texts: set[str], canon: str | None) -> list[str]:
     seen = {name_key(label)}
     out = []
-    for n in sorted({_display(m.text) for m in ms} | ({canon} if canon else set())):
+    for n in sorted({_display(t) for t in texts} | ({canon} if canon else set())):
         k = name_key(n)
         if k not in seen:
             seen.add(k)
