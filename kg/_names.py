@@ -20,6 +20,8 @@ __all__ = ["CJK", "Cand", "NameGrammar", "Tokens", "word_tags"]
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
 NAME_CHAR = re.compile(rf"[{CJK}A-Za-z0-9·\-/+&]")
+_LATIN = re.compile(r"[A-Za-z]")
+_DIGIT = re.compile(r"[0-9]")
 NAME_RUN = re.compile(rf"[{CJK}A-Za-z0-9·\-/+&]+")
 
 
@@ -186,12 +188,12 @@ class NameGrammar:
         markers = self.vocab.specific_markers
         if suffix in self.vocab.weak_suffixes:  # a place alone does not make 国际科创中心 or 海外项目 a name
             core = [t for t in core if not any(t.startswith(m) for m in markers) and not self.is_place(t)]
-            return any(not self.generic(t) and not re.fullmatch(r"[0-9]+", t) for t in core)
+            return any(not self.generic(t) and not t.isdigit() for t in core)
         if any(prefix.startswith(m) or m in prefix for m in markers) or self.has_place(prefix):
             return True
-        if re.search(r"[A-Za-z]", prefix):
+        if _LATIN.search(prefix):
             return True
-        if any(not self.generic(t) and not re.fullmatch(r"[0-9]+", t) for t in core):
+        if any(not self.generic(t) and not t.isdigit() for t in core):
             return len(prefix) >= (1 if etype in ("Organization", "Agency") else 2)
         # all-generic prefixes: program suffixes still make names (科技创新计划)
         return etype == "Program" and suffix in self.vocab.generic_ok_suffixes and len(prefix) >= 4
@@ -233,7 +235,7 @@ class NameGrammar:
                 break
             if tok in ("类", "型") and j > 0:
                 prev = text[tokens[j - 1][0] : tokens[j - 1][1]]
-                if is_name_token(prev) and not re.search(r"[0-9一二三四五六七八九十两几各大多]$", prev):
+                if is_name_token(prev) and prev[-1] not in "0123456789一二三四五六七八九十两几各大多":
                     start = s  # 技术服务类科技创新券: a subtype, not 三大类 / 各类
                     j -= 1
                     continue
@@ -252,7 +254,7 @@ class NameGrammar:
                 or not is_name_token(tok)
                 or tags.get(tok, "x").startswith(v.stop_tags)
                 or verb
-                or (re.search(r"[0-9]", tok) and not re.search(r"[A-Za-z]", tok))
+                or (_DIGIT.search(tok) and not _LATIN.search(tok))
                 or (len(tok) > 1 and tok[0] in "余多" and tok[1] in "个家项场次批类所位名")
             ):
                 break

@@ -144,6 +144,8 @@ _STANDARD = re.compile(
     r"\s*[（(]\s*((?:DB|GB|GB/T|DB\d+/T|T/)[A-Z0-9/ .—\-－]+?|" + _DOC_NUMBER + r")\s*[)）]"
 )
 _PAREN_PLACE = re.compile(r"[（(][\u4e00-\u9fff]{1,4}站?[)）]")
+_VAGUE = re.compile("有关|相关|各类|一批")
+_SUBTYPE = re.compile(r"[类型](.+)$")
 _CLAUSE_NUMBER = re.compile(r"[0-9一二三四五六七八九十]+条")
 
 
@@ -300,11 +302,11 @@ class NamePatterns:
                 "级" in prefix
                 or "\n" in prefix
                 or text[start - 1 : start] == "级"
-                or re.search("有关|相关|各类|一批", prefix)
+                or _VAGUE.search(prefix)
             ):
                 continue
             toks = [text[max(s, start) : min(e, s0)] for s, e in tokens.covering(start, s0)]
-            subtype = re.search(r"[类型](.+)$", text[start:end])
+            subtype = _SUBTYPE.search(text, start, end)
             if not (subtype and subtype.group(1) in self.known) and not g.specific(prefix, toks, etype, suffix):
                 continue
             if prefix in self.places and etype not in ("Agency", "Place") and suffix not in self.vocab.after_place_ok:

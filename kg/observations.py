@@ -89,6 +89,8 @@ class FigureReader:
             rf"(?P<after>{after})?"
         )
         self.start = re.compile(rf"[0-9{_CN_NUMERAL}]|(?:{quals})(?=[万亿])")
+        #: A qualifier right before a number (最高不超过 1000 万元): where the figure starts.
+        self.qual_before = re.compile(rf"(?:{quals})\s*$")
         #: A quick test that a sentence may hold a figure at all.
         self.any_figure = re.compile(rf"[0-9]|[{_CN_NUMERAL}]\s*(?:余|多)?\s*(?:{mults}|{units})|(?:{quals})(?=[万亿])")
         self.not_after = re.compile(rf"\s*(?:{alternation(f.not_after)})")
@@ -110,7 +112,8 @@ class FigureReader:
             if not hit:
                 break
             m = None
-            for s in range(max(sent.start, hit.start() - 5), hit.start() + 1):
+            before = self.qual_before.search(text, max(sent.start, hit.start() - 6), hit.start())
+            for s in ((before.start(), hit.start()) if before else (hit.start(),)):
                 cand = self.number.match(text, s, sent.end)
                 if cand and (cand.group("num") is not None or (cand.group("mult") and cand.group("qual"))):
                     if cand.end() > hit.start() and cand.start("num" if cand.group("num") else "mult") >= hit.start():
