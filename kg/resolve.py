@@ -144,7 +144,8 @@ class DocumentResolver:
             remap = {e.key: self._scope(e, juris) for e in entities}
             keys = [remap[k] for k in keys]
         types = {e.key: e.type for e in entities}
-        tokens = {(s.start_char, s.end_char): (s.start, s.end) for s in doc.spans[MENTIONS]}
+        group = doc.spans[MENTIONS]  # in the order of mention_info (both written by set_spans)
+        tokens = {k: (s.start, s.end) for k, s in zip(doc._.mention_info or {}, group, strict=True)}
         if all((m.start, m.end) in tokens for m in mentions):  # no new alias span: the tokens stand
             from spacy.tokens import Span
 
@@ -391,6 +392,7 @@ def _cjk_or_word(ch: str) -> bool:
     return bool(re.match(r"[\u4e00-\u9fffA-Za-z0-9]", ch))
 
 
+@functools.lru_cache(maxsize=65536)
 def _mkey(name: str) -> str:
     """The grouping key of a mention: its name key without an ordinal (第4届, 2021)."""
     return name_key(_ORDINAL.sub("", name) or name)
