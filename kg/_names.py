@@ -56,8 +56,17 @@ class Tokens(list):  # type: ignore[type-arg]
     def __init__(self, tokens: Iterable[tuple[int, int]]) -> None:
         super().__init__(tokens)
         self.starts = [s for s, _ in self]
-        self.by_start = {s: i for i, (s, _) in enumerate(self)}
-        self.by_end = {e: i for i, (_, e) in enumerate(self)}
+        self.ends = [e for _, e in self]
+
+    def starting_at(self, pos: int) -> int | None:
+        """Index of the token that starts at ``pos``, if one does."""
+        i = bisect.bisect_left(self.starts, pos)
+        return i if i < len(self.starts) and self.starts[i] == pos else None
+
+    def ending_at(self, pos: int) -> int | None:
+        """Index of the token that ends at ``pos``, if one does."""
+        i = bisect.bisect_left(self.ends, pos)
+        return i if i < len(self.ends) and self.ends[i] == pos else None
 
     def covering(self, start: int, end: int) -> list[tuple[int, int]]:
         """Tokens overlapping ``[start, end)``."""
@@ -269,7 +278,7 @@ class NameGrammar:
             j -= 1
         # clause-initial verbs govern the name, they are not part of it: 打造X平台, 健全X数据库
         while True:
-            k = tokens.by_start.get(start)
+            k = tokens.starting_at(start)
             if k is None or k >= first:
                 break
             tok = text[tokens[k][0] : tokens[k][1]]

@@ -226,7 +226,7 @@ class NamePatterns:
         for m in _QUOTED.finditer(text):
             inner = m.group(1).strip()
             if _CLAUSE_NUMBER.fullmatch(inner):  # 人才“20条”: a policy package named by its clauses
-                k = tokens.by_end.get(m.start())
+                k = tokens.ending_at(m.start())
                 if k is not None:
                     word = text[tokens[k][0] : m.start()]
                     if len(word) >= 2 and is_name_token(word) and word not in v.stop_tokens:
@@ -262,7 +262,6 @@ class NamePatterns:
         A suffix that ends strictly inside a known name (``inside[end - 1]``) is skipped.
         """
         g = self.grammar
-        ends = tokens.by_end
         hits = sorted((last + 1 - len(sfx), -len(sfx), sfx, etype) for last, (sfx, etype) in g.suffix_automaton.iter(text))
         for s0, _, suffix, etype in hits:
             if inside is not None and inside[s0 + len(suffix) - 1]:
@@ -271,7 +270,7 @@ class NamePatterns:
                 if text[s0 - 1 : s0] not in ("”", "）", ")"):
                     continue  # nothing before the suffix can be part of a name
             e0 = s0 + len(suffix)
-            ti = ends.get(e0)
+            ti = tokens.ending_at(e0)
             if ti is None or g.continues(text, e0):
                 continue  # the suffix is inside a longer word (大学生, 中心城区)
             end = e0
@@ -367,7 +366,6 @@ class NamePatterns:
     def _list_members(self, text: str, tokens: Tokens) -> Iterable[Cand]:
         """Members of an enumeration that ends in a class noun: 阿斯利康、威高集团、华润医商等近 60 家大企业."""
         g = self.grammar
-        starts = tokens.by_start
         for m in re.finditer("、", text):
             # only the last separator of a list: what follows the last item is the class noun
             nxt = text.find("、", m.end(), m.end() + 12)
@@ -389,10 +387,10 @@ class NamePatterns:
                     items.append((seg_start, pos))
                     pos = prev
                     continue
-                k = tokens.by_end.get(pos)  # the first item: from the end of the governing verb or punctuation
+                k = tokens.ending_at(pos)  # the first item: from the end of the governing verb or punctuation
                 if k is not None:
                     first_start = g.walk_left(text, tokens, k)
-                    if first_start < pos and first_start in starts:
+                    if first_start < pos and tokens.starting_at(first_start) is not None:
                         items.append((first_start, pos))
                 break
             if len(items) < 2:

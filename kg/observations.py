@@ -173,8 +173,18 @@ def _has_figure(s: str) -> bool:
 
 def _part_start(text: str, sent: Sentence, at: int) -> int:
     """Start of the part of a sentence that holds ``at``: parts are separated by ``；``."""
-    semis = [sent.start + m.end() for m in re.finditer(r"[；;]", text[sent.start : at])]
-    return max(semis, default=sent.start)
+    return _after_last(text, "；;", sent.start, at)
+
+
+def _after_last(text: str, marks: str, lo: int, hi: int) -> int:
+    """The position after the last of ``marks`` in ``text[lo:hi]``, else ``lo``."""
+    return max(lo, *(text.rfind(c, lo, hi) + 1 for c in marks))
+
+
+def _first(text: str, marks: str, lo: int, hi: int) -> int:
+    """The position of the first of ``marks`` in ``text[lo:hi]``, else ``hi``."""
+    found = [p for c in marks if (p := text.find(c, lo, hi)) >= 0]
+    return min(found) if found else hi
 
 
 class _SubjectWords:
@@ -255,13 +265,9 @@ class ObservationRules:
         """The entity a figure is about (see the module docstring)."""
         sent, at, end, unit = state.sent, fig.start, fig.end, fig.unit
         w = self.words
-        seps = [sent.start + m.end() for m in re.finditer(r"[，,；;]", text[sent.start : at])]
-        clause_start = max(seps, default=sent.start)
+        clause_start = _after_last(text, "，,；;", sent.start, at)
         part_start = _part_start(text, sent, at)
-        clause_end = next(
-            (sent.start + m.start() for m in re.finditer(r"[，,；;。]", text[sent.start : sent.end]) if sent.start + m.start() >= end),
-            sent.end,
-        )
+        clause_end = _first(text, "，,；;。", end, sent.end)
         # 1. the program counted by the figure: 40 余个“拨投结合”项目, 近 2 亿元的科技创新券
         for m in ms:
             if end <= m.start < clause_end and m.type in DELIVERABLE and _counted(text, end, m, unit, w):
@@ -288,7 +294,7 @@ class ObservationRules:
             k = _group_start(text, before, i)
             head = before[k]
             lead = text[max(sent.start, head.start - 2) : head.start]
-            clause_lead = text[max([sent.start] + [x for x in seps if x <= head.start]) : head.start]
+            clause_lead = text[_after_last(text, "，,；;", sent.start, head.start) : head.start]
             tail = text[before[i].end : at]
             if (
                 (w.object_mark.search(lead) and not lead.endswith("其中"))
@@ -363,8 +369,7 @@ class ObservationRules:
         单户贷款额度), without the subject, years and qualifiers; else the noun after it
         (3983 家高新技术企业 → 高新技术企业)."""
         start, end = fig.start, fig.end
-        seps = [sent.start + m.end() for m in re.finditer(r"[，,；;：:]", text[sent.start : start])]
-        clause_start = max(seps, default=sent.start)
+        clause_start = _after_last(text, "，,；;：:", sent.start, start)
         opening = [m for m in ms if clause_start <= m.start and m.end <= start]
         left_start = clause_start
         if opening and not text[clause_start : opening[0].start].strip(" “”*\n"):
