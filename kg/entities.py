@@ -19,6 +19,7 @@ Candidates travel between them as ``doc._.name_candidates``.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -86,12 +87,16 @@ class LexiconRuler:
 
     def scan(self, text: str) -> list[Cand]:
         """Every occurrence of a listed name in ``text`` (overlaps included)."""
-        index = [i for i, c in enumerate(text) if c not in _DROP_SET]  # where each scanned character is
         squeezed = text.translate(_SQUEEZE)  # folded (NFKC, lower case) and without what names drop
+        # squeezed position p is original position p + (how many dropped characters come before it)
+        after_drop = [d - i for i, d in enumerate(m.start() for m in _DROP_RE.finditer(text))]
+
+        def original(p: int) -> int:
+            return p + bisect.bisect_right(after_drop, p)
+
         found = []
         for end, (length, etype, label, rule) in self.automaton.iter(squeezed):
-            s = end - length + 1
-            start, stop = index[s], index[end] + 1
+            start, stop = original(end - length + 1), original(end) + 1
             if _cuts_latin(text, start, stop):
                 continue
             surface = text[start:stop]  # keep quote marks balanced: “双一流”建设
@@ -115,7 +120,7 @@ def _scan_key(name: str) -> str:
 
 
 #: The characters the scanner skips (names drop whitespace and quote marks, see kg.names).
-_DROP_SET = frozenset(DROP_CHARS)
+_DROP_RE = re.compile("[" + re.escape(DROP_CHARS) + "]")
 #: NFKC + lower-casing for the characters where it changes one character into one other.
 _FOLD = {
     cp: folded
@@ -169,6 +174,8 @@ class NamePatterns:
         self._title_after = _alt(vocab.person_title_after)
         self._title_before = _alt(vocab.person_title_before)
         self._verbs_after = _alt(vocab.person_verbs_after)
+        self._after_name = re.compile(f"{self._title_after}|{self._verbs_after}")
+        self._before_name = re.compile(self._title_before)
         self._fields = re.compile(rf"(?:{_alt(vocab.person_fields)})\s*[：:]?\s*([{CJK}]{{2,4}})")
         self._list_tail = re.compile(
             r"(?:等)?\s*(?:近|约|超过|超|逾)?\s*[0-9一二三四五六七八九十百千]*\s*(?:余|多)?\s*[家个所]?\s*(?:一批)?"
@@ -333,7 +340,7 @@ class NamePatterns:
             return (tag is None or tag.startswith("nr")) and name not in self.known and not self.grammar.suffix_type(name)
 
         # name + title or verb of speech: 王军副局长, 兰壮丽表示, 李俊成一行
-        for m in re.finditer(rf"(?=({self._title_after}|{self._verbs_after}))", text):
+        for m in self._after_name.finditer(text):
             at = m.start()
             for k in (3, 2):
                 name = text[at - k : at]
@@ -341,7 +348,7 @@ class NamePatterns:
                     yield Cand(at - k, at, "Person", "pattern:person-title")
                     break
         # title + name + boundary: 厅长兰壮丽表示, 记者陈云波报道
-        for m in re.finditer(self._title_before, text):
+        for m in self._before_name.finditer(text):
             at = m.end()
             for k in (3, 2):
                 name = text[at : at + k]

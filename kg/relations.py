@@ -111,6 +111,8 @@ class RelationRules:
         found: list[tuple[str, str, str, Sentence]] = []
         found.extend(self._title_issuers(doc, text))
         for state in doc._.discourse:
+            if not state.mentions and not state.anaphors:
+                continue  # no name, no relation
             ms = sorted([*state.mentions, *state.anaphors], key=lambda x: (x.start, x.end))
             ctx = Ctx(text, state.sent, ms, state, self.triggers, self.openers, names, types)
             for fam in _FAMILIES:
