@@ -295,16 +295,14 @@ class NameGrammar:
         return start
 
 
-@functools.lru_cache(maxsize=4096)
-def _paren_pattern() -> re.Pattern[str]:
-    return re.compile(rf"[{CJK}]{{1,4}}")
+_SHORT_CJK = re.compile(rf"[{CJK}]{{1,4}}")
 
 
 def _paren_group(text: str, close: int) -> int | None:
     """Start of a short ``（…）`` group closing at ``close``, if it holds a short name."""
     for opener in ("（", "("):
         o = text.rfind(opener, max(0, close - 6), close)
-        if o >= 0 and _paren_pattern().fullmatch(text[o + 1 : close]):
+        if o >= 0 and _SHORT_CJK.fullmatch(text[o + 1 : close]):
             return o
     return None
 

@@ -219,9 +219,9 @@ def extract(files: tuple[str, ...], config: str | None, fmt: str) -> None:
     """
     from kg.documents import iter_paths, read_document
     from kg.nlp import get_nlp
-    from kg.pipeline import _read_config, extract_document
+    from kg.pipeline import extract_document, read_config
 
-    nlp = get_nlp(_read_config(config))
+    nlp = get_nlp(read_config(config))
     docs = [read_document(p) for p in iter_paths(files)]
     extractions = [extract_document(d, nlp=nlp) for d in docs]
     if fmt == "json":

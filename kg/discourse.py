@@ -24,7 +24,7 @@ from kg.entities import NESTED
 from kg.model import Ref, Sentence, SentenceState, base_type
 from kg.vocab import Vocabulary, alternation
 
-__all__ = ["Carry", "DiscourseTracker", "YearReader", "is_bullet", "is_heading", "opener"]
+__all__ = ["Carry", "DiscourseTracker", "YearReader", "is_bullet", "is_heading"]
 
 ORG_LIKE = frozenset({"Agency", "Organization"})
 DELIVERABLE = frozenset({"Program", "Platform", "Event"})
@@ -95,11 +95,6 @@ class _Openers:
     def opens(self, text: str, start: int, m: Ref) -> bool:
         """Is ``m`` the first thing after ``start`` but for openers (一是, 目前, 2023 年, quotes)?"""
         return len(self.lead.sub("", text[start : m.start])) <= 1
-
-
-def opener(text: str, sent: Sentence, ms: Sequence[Ref], vocab: Vocabulary) -> Ref | None:
-    """The entity a sentence opens with (see :meth:`DiscourseTracker`)."""
-    return _Openers(vocab).opener(text, sent, ms)
 
 
 @dataclass

@@ -26,6 +26,7 @@ __all__ = [
     "extract_document",
     "extract_file",
     "extract_text",
+    "read_config",
     "build_corpus",
     "build",
     "BuildResult",
@@ -217,7 +218,7 @@ def build_corpus(
 
     if workers < 1:
         raise InputError(f"--workers {workers}: give a number of processes of at least 1")
-    cfg = _read_config(config)
+    cfg = read_config(config)
     files = iter_paths([Path(p) for p in paths])
     store = _open_cache(cache, pipeline_digest(cfg) if cache is not None else "")
     slots: list[Extraction | DocumentFailure | None] = [None] * len(files)
@@ -262,7 +263,7 @@ def build_corpus(
     )
 
 
-def _read_config(config: str | os.PathLike[str] | None) -> Any:
+def read_config(config: str | os.PathLike[str] | None) -> Any:
     """The pipeline config at ``config`` (default: the shipped one); a bad file is an InputError."""
     from kg.nlp import load_config
 
