@@ -5,89 +5,26 @@ Heavy libraries are imported inside the commands, so ``kg --help`` is fast.
 
 from __future__ import annotations
 
-import functools
 import json
 import sys
-from collections.abc import Callable
 from typing import Any
 
 import click
 
 from kg import __version__
-from kg.errors import KgError
+from kg._cli_quality import eval_command, train_command
+from kg._cliopts import (
+    DEFAULT_GRAPH,
+    _console,
+    config_option,
+    echo_json,
+    format_option,
+    graph_option,
+    handle_errors,
+    model_option,
+)
 
 __all__ = ["main", "cli"]
-
-DEFAULT_GRAPH = "build"
-
-
-def _fail(message: str, code: int = 2) -> None:
-    click.echo(f"Error: {message}", err=True)
-    sys.exit(code)
-
-
-def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn library errors into one-line messages and a non-zero exit."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except KgError as exc:
-            _fail(str(exc), exc.exit_code)
-        except KeyboardInterrupt:
-            _fail("interrupted", 130)
-
-    return wrapper
-
-
-#: What each ``--format`` choice prints, for the help of commands that do not say more.
-_FORMAT_HELP = {
-    "text": "for reading",
-    "table": "for reading",
-    "csv": "for spreadsheets",
-    "json": "for scripts",
-}
-
-
-def format_option(*choices: str, default: str | None = None, help: str | None = None) -> Callable[..., Any]:
-    """The shared ``--format`` option; ``help`` says what each choice gives (else a generic line)."""
-    if help is None:
-        help = "Output format: " + ", ".join(f"{c} ({_FORMAT_HELP.get(c, c)})" for c in choices) + "."
-    return click.option(
-        "--format",
-        "fmt",
-        type=click.Choice(choices),
-        default=default or choices[0],
-        show_default=True,
-        help=help,
-    )
-
-
-def graph_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    """The shared ``--graph DIR`` option: where ``kg build`` wrote its output."""
-    return click.option(
-        "--graph",
-        "graph_dir",
-        default=DEFAULT_GRAPH,
-        show_default=True,
-        type=click.Path(file_okay=False),
-        help="The graph to read: the directory `kg build` wrote (stikg.nq, graph.json).",
-    )(func)
-
-
-def config_option(func: Callable[..., Any]) -> Callable[..., Any]:
-    """``--config FILE``: the extraction pipeline's spaCy config (default: kg/pipeline.cfg)."""
-    return click.option(
-        "--config", "config", default=None, type=click.Path(dir_okay=False),
-        help="Extraction pipeline config (spaCy .cfg; default: the shipped kg/pipeline.cfg). "
-             "Swap a component or point paths.lexicon / paths.vocab at your own data.",
-    )(func)
-
-
-def echo_json(data: Any) -> None:
-    """Print JSON for scripts: UTF-8, not ASCII-escaped, stable key order."""
-    click.echo(json.dumps(data, ensure_ascii=False, sort_keys=True))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -119,10 +56,11 @@ def cli() -> None:
               help="Directory of cached per-document extractions; unchanged documents are not re-extracted.")
 @click.option("--no-cache", is_flag=True, help="Extract every document again; neither read nor write the cache.")
 @config_option
+@model_option
 @format_option("text", "json")
 @handle_errors
 def build(paths: tuple[str, ...], out_dir: str, strict: bool, no_validate: bool, workers: int,
-          cache_dir: str, no_cache: bool, config: str | None, fmt: str) -> None:
+          cache_dir: str, no_cache: bool, config: str | None, model: str | None, fmt: str) -> None:
     """Build the graph from documents (default: seeds/) into --out (default: build/).
 
     \b
@@ -154,7 +92,7 @@ def build(paths: tuple[str, ...], out_dir: str, strict: bool, no_validate: bool,
             bar.update(task, advance=1, description=path.rsplit("/", 1)[-1])
 
         result = run_build(paths, out_dir, strict=strict, validate=not no_validate, progress=step,
-                           workers=workers, cache=None if no_cache else cache_dir, config=config)
+                           workers=workers, cache=None if no_cache else cache_dir, config=config, model=model)
     summary = result.summary()
     summary["cache"] = {"hits": result.cache_hits, "misses": result.cache_misses}
     summary["out"] = str(result.out_dir)
@@ -205,9 +143,10 @@ def _print_summary(summary: dict[str, Any]) -> None:
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @config_option
+@model_option
 @format_option("json", "ttl", help="json: the SPEC extraction JSON, one line per document; ttl: the same as Turtle.")
 @handle_errors
-def extract(files: tuple[str, ...], config: str | None, fmt: str) -> None:
+def extract(files: tuple[str, ...], config: str | None, model: str | None, fmt: str) -> None:
     """Extract entities, relations and observations from FILES (no cross-document resolution).
 
     \b
@@ -221,7 +160,7 @@ def extract(files: tuple[str, ...], config: str | None, fmt: str) -> None:
     from kg.nlp import get_nlp
     from kg.pipeline import extract_document, read_config
 
-    nlp = get_nlp(read_config(config))
+    nlp = get_nlp(read_config(config, model))
     docs = [read_document(p) for p in iter_paths(files)]
     extractions = [extract_document(d, nlp=nlp) for d in docs]
     if fmt == "json":
@@ -299,16 +238,6 @@ def main() -> None:
 
 
 # --- using the graph (issue 3) ---
-
-
-def _console() -> Any:
-    """A rich console; lines are not hard-wrapped, tables are 120 columns wide when piped."""
-    from rich.console import Console
-
-    console = Console(highlight=False, soft_wrap=True)
-    if not console.is_terminal:
-        console = Console(highlight=False, soft_wrap=True, width=120)
-    return console
 
 
 @cli.command()
@@ -601,91 +530,7 @@ def viz(graph_dir: str, out_path: str | None, focus: str | None, hops: int, titl
     click.echo(f"Explorer 浏览页: {written}  (open it in a browser 用浏览器打开)")
 
 
-# --- quality (issue 8) ---
+# --- quality and training (issues 8, 9): kg/_cli_quality.py ---
 
-
-@cli.command("eval")
-@click.argument("gold", type=click.Path())
-@click.argument("documents", nargs=-1, type=click.Path())
-@click.option("-v", "--verbose", is_flag=True,
-              help="Also list every missed and extra entity, relation and observation, per document.")
-@format_option("text", "json")
-@handle_errors
-def eval_command(gold: str, documents: tuple[str, ...], verbose: bool, fmt: str) -> None:
-    """Extract DOCUMENTS and score them against GOLD.jsonl: precision, recall, F1.
-
-    Entities (by name, and by name and type), relations, observations and
-    observation year accuracy, overall and per document. GOLD has the format of
-    eval/GUIDELINES.md (names instead of ids, aliases, optional items);
-    documents are paired with it by file name, and a gold document not among
-    DOCUMENTS counts as all missed.
-
-    \b
-    Examples:
-      kg eval eval/dev/gold.jsonl eval/dev/docs/*.txt
-      kg eval eval/seeds/gold.jsonl seeds/*.txt --verbose
-      kg eval my-gold.jsonl my-docs/ --format json
-    """
-    from rich.console import Console
-    from rich.markup import escape
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-    from rich.table import Table
-
-    from kg.evaluate import MEASURES, evaluate
-
-    err = Console(stderr=True)
-    with Progress(
-        TextColumn("[bold]extracting"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
-        console=err, transient=True, disable=fmt == "json" or not err.is_terminal,
-    ) as bar:
-        task = bar.add_task("", total=None)
-        result = evaluate(gold, documents,
-                          progress=lambda path: bar.update(task, advance=1, description=path.rsplit("/", 1)[-1]))
-    if fmt == "json":
-        echo_json(result.to_json(differences=verbose))
-    else:
-        titles = {"entities": "entities", "entities_typed": "entities, typed",
-                  "relations": "relations", "observations": "observations"}
-        console = _console()
-        if verbose:
-            for doc in result.documents:
-                if doc.differences:
-                    console.print(f"[bold]{escape(doc.name)}[/]")
-                    for diff in doc.differences:
-                        console.print(f"  {escape(str(diff))}")
-            console.print()
-
-        def years(correct: int, total: int) -> str:
-            return f"{correct / total:.3f} ({correct}/{total})" if total else "—"
-
-        per_doc = Table("document", *(titles[m] for m in MEASURES), "year accuracy",
-                        title="F1 per document (— nothing to score)", title_justify="left")
-        for column in per_doc.columns[1:]:
-            column.justify = "right"
-        for doc in result.documents:
-            if not doc.predicted:
-                per_doc.add_row(escape(doc.name), "[red]not given[/]",
-                                *[""] * len(MEASURES))
-                continue
-            per_doc.add_row(escape(doc.name),
-                            *("—" if doc.counts(m).empty else f"{doc.counts(m).f1:.3f}" for m in MEASURES),
-                            years(doc.years_correct, doc.years_total))
-        console.print(per_doc)
-        overall = Table("", "correct", "extra", "missed", "precision", "recall", "F1",
-                        title=f"Overall: {len(result.documents)} documents against {escape(gold)}",
-                        title_justify="left")
-        for column in overall.columns[1:]:
-            column.justify = "right"
-        for m in MEASURES:
-            c = result.counts(m)
-            overall.add_row(titles[m], str(c.tp), str(c.fp), str(c.fn),
-                            f"{c.precision:.3f}", f"{c.recall:.3f}", f"[bold]{c.f1:.3f}[/]")
-        console.print(overall)
-        console.print(f"observation year accuracy [bold]{years(result.years_correct, result.years_total)}[/]"
-                      " (matched observations with a year in the gold)")
-    if result.missing:
-        click.echo(f"warning: {len(result.missing)} gold document(s) not among the documents given, "
-                   f"scored as all missed: {', '.join(result.missing)}", err=True)
-    if result.unscored:
-        click.echo(f"note: {len(result.unscored)} document(s) not in {gold}, not scored: "
-                   f"{', '.join(result.unscored)}", err=True)
+cli.add_command(eval_command)
+cli.add_command(train_command)

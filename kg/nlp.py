@@ -45,6 +45,8 @@ Mentioned = tuple[int, int, str, "str | None", "str | None", "str | None"]
 
 __all__ = [
     "CONFIG_PATH",
+    "DEFAULT_MODEL",
+    "MODEL_FILES",
     "Mentioned",
     "token_spans",
     "MENTIONS",
@@ -52,12 +54,19 @@ __all__ = [
     "doc_text",
     "get_nlp",
     "load_config",
+    "model_dir",
     "pipeline_digest",
     "set_spans",
 ]
 
 #: The shipped pipeline config.
 CONFIG_PATH = Path(__file__).resolve().parent / "pipeline.cfg"
+
+#: The trained model shipped with stikg (``make train`` writes it; ``--model DIR`` replaces it).
+DEFAULT_MODEL = Path(__file__).resolve().parent / "models" / "default"
+
+#: The files of a model directory, one per trained component (``meta.json`` says what it was trained on).
+MODEL_FILES = ("entities.crfsuite", "relations.json")
 
 #: The span group that holds the chosen mentions.
 MENTIONS = "stikg_mentions"
@@ -108,6 +117,17 @@ def _register() -> None:
         from kg.vocab import load_vocabulary
 
         return NamePatterns(load_vocabulary(vocab), load_lexicon(lexicon), load_divisions(vocab) if bodies else None)
+
+    @Language.factory(
+        "stikg_entity_tagger_v1",
+        requires=["doc._.name_candidates"],
+        assigns=["doc._.name_candidates"],
+        default_config={"model": None, "policy": "fill", "threshold": 0.9},
+    )
+    def make_entity_tagger(nlp: Language, name: str, model: str | None, policy: str, threshold: float) -> Any:
+        from kg.tagger import EntityTagger
+
+        return EntityTagger(model_dir(model), policy=policy, threshold=threshold)
 
     @Language.factory(
         "stikg_mentions_v1",
@@ -164,6 +184,19 @@ def _register() -> None:
         return RelationRules(load_vocabulary(vocab))
 
     @Language.factory(
+        "stikg_relation_model_v1",
+        requires=["doc._.discourse"],
+        assigns=["doc._.relations"],
+        default_config={"vocab": None, "model": None, "threshold": 0.5, "veto": 1.0},
+    )
+    def make_relation_model(nlp: Language, name: str, vocab: str | None, model: str | None, threshold: float,
+                            veto: float) -> Any:
+        from kg.relmodel import RelationModel
+        from kg.vocab import load_vocabulary
+
+        return RelationModel(load_vocabulary(vocab), model_dir(model), threshold=threshold, veto=veto)
+
+    @Language.factory(
         "stikg_observation_rules_v1",
         requires=["doc._.discourse"],
         assigns=["doc._.observations"],
@@ -176,6 +209,19 @@ def _register() -> None:
         return ObservationRules(load_vocabulary(vocab))
 
     _registered = True
+
+
+def model_dir(model: str | None) -> Path | None:
+    """The model directory a config names (``null``: the shipped model, if there is one).
+
+    A named directory that does not exist is a :class:`~kg.errors.ConfigError`.
+    """
+    if model is None:
+        return DEFAULT_MODEL if DEFAULT_MODEL.is_dir() else None
+    path = Path(model)
+    if not path.is_dir():
+        raise ConfigError(f"{model}: no such model directory; give a directory written by `kg train`")
+    return path
 
 
 def _add_jieba_words(lexicon: Any, vocab: str | None) -> None:
@@ -223,6 +269,8 @@ def pipeline_digest(config: Any = None) -> str:
     h.update(Path(lexicon or DEFAULT_PATH).read_bytes() if Path(lexicon or DEFAULT_PATH).is_file() else b"-")
     h.update(vocabulary_digest(paths.get("vocab")).encode())
     for key, value in sorted(paths.items()):
+        if key == "model" and value is None:
+            value = DEFAULT_MODEL
         if key not in ("lexicon", "vocab") and value and Path(str(value)).is_dir():
             for f in sorted(Path(str(value)).rglob("*")):
                 if f.is_file():

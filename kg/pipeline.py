@@ -202,6 +202,7 @@ def build_corpus(
     workers: int = 1,
     cache: str | os.PathLike[str] | None = None,
     config: str | os.PathLike[str] | None = None,
+    model: str | os.PathLike[str] | None = None,
 ) -> BuildResult:
     """Read and extract every document under ``paths`` and resolve entities across them.
 
@@ -211,14 +212,15 @@ def build_corpus(
     file; default ``kg/pipeline.cfg``); results are merged in input order, so the output
     is the same as with one worker. With ``cache`` (a directory, e.g. ``.kgcache``) a
     document whose bytes and path are unchanged is taken from the cache, which is keyed by
-    the extraction code and by the config and every data file it names.
+    the extraction code and by the config and every data file it names. ``model`` is a
+    directory written by ``kg train`` (default: the model shipped with stikg).
     """
     from kg.documents import iter_paths
     from kg.nlp import pipeline_digest
 
     if workers < 1:
         raise InputError(f"--workers {workers}: give a number of processes of at least 1")
-    cfg = read_config(config)
+    cfg = read_config(config, model)
     files = iter_paths([Path(p) for p in paths])
     store = _open_cache(cache, pipeline_digest(cfg) if cache is not None else "")
     slots: list[Extraction | DocumentFailure | None] = [None] * len(files)
@@ -263,18 +265,30 @@ def build_corpus(
     )
 
 
-def read_config(config: str | os.PathLike[str] | None) -> Any:
-    """The pipeline config at ``config`` (default: the shipped one); a bad file is an InputError."""
-    from kg.nlp import load_config
+def read_config(config: str | os.PathLike[str] | None, model: str | os.PathLike[str] | None = None) -> Any:
+    """The pipeline config at ``config`` (default: the shipped one), using the trained ``model``
+    directory when one is given (default: the shipped model); bad input is an InputError."""
+    from kg.nlp import MODEL_FILES, load_config
 
+    if model is not None:
+        path = Path(model)
+        if not path.is_dir():
+            raise InputError(f"--model {model}: no such directory; give a model directory written by `kg train`")
+        if not any((path / name).is_file() for name in MODEL_FILES):
+            raise InputError(f"--model {model}: holds no trained component ({', '.join(MODEL_FILES)}); "
+                             f"give a directory written by `kg train`")
     if config is None:
-        return load_config()
-    try:
-        return load_config(Path(config))
-    except OSError as exc:
-        raise InputError(f"--config {config}: cannot be read ({exc.strerror or exc}); give a pipeline config file") from None
-    except Exception as exc:  # noqa: BLE001 - thinc raises several kinds for a malformed file
-        raise InputError(f"--config {config}: not a pipeline config ({exc}); start from kg/pipeline.cfg") from None
+        cfg = load_config()
+    else:
+        try:
+            cfg = load_config(Path(config))
+        except OSError as exc:
+            raise InputError(f"--config {config}: cannot be read ({exc.strerror or exc}); give a pipeline config file") from None
+        except Exception as exc:  # noqa: BLE001 - thinc raises several kinds for a malformed file
+            raise InputError(f"--config {config}: not a pipeline config ({exc}); start from kg/pipeline.cfg") from None
+    if model is not None:
+        cfg.setdefault("paths", {})["model"] = str(Path(model).resolve())
+    return cfg
 
 
 def _open_cache(cache: str | os.PathLike[str] | None, digest: str) -> Any:
@@ -356,16 +370,23 @@ def _local_name() -> Callable[[str], bool]:
 
 
 def _merge(extractions: Sequence[Extraction]) -> Corpus:
-    """Resolve entities across documents and re-key relations and observations."""
+    """Resolve entities across documents and re-key relations and observations.
+
+    An edge whose endpoints, once resolved, have types its relation does not admit is
+    dropped: two documents typed one name differently and the merged node took one type.
+    """
+    from kg._domains import admits
     from kg.resolve import resolve_corpus
 
     entities, remap = resolve_corpus([x.entities for x in extractions], local=_local_name())
+    types = {e.key: e.type for e in entities}
     relations = [
         replace(r, head=remap.get(r.head, r.head), tail=remap.get(r.tail, r.tail))
         for x in extractions
         for r in x.relations
     ]
-    relations = [r for r in relations if r.head != r.tail]
+    relations = [r for r in relations if r.head != r.tail
+                 and admits(r.relation, types.get(r.head, "Entity"), types.get(r.tail, "Entity"))]
     observations = [replace(o, subject=remap.get(o.subject, o.subject)) for x in extractions for o in x.observations]
     return Corpus(
         documents=[x.doc for x in extractions],
@@ -387,6 +408,7 @@ def build(
     workers: int = 1,
     cache: str | os.PathLike[str] | None = None,
     config: str | os.PathLike[str] | None = None,
+    model: str | os.PathLike[str] | None = None,
 ) -> BuildResult:
     """Build the graph from ``paths`` and write :data:`OUTPUT_FILES` into ``out_dir``.
 
@@ -400,7 +422,8 @@ def build(
 
     out = Path(out_dir)
     _check_writable(out)
-    result = build_corpus(paths, strict=strict, progress=progress, workers=workers, cache=cache, config=config)
+    result = build_corpus(paths, strict=strict, progress=progress, workers=workers, cache=cache, config=config,
+                          model=model)
     quads = to_quads(result.corpus)
     graph = to_rdf(quads)
     if validate:

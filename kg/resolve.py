@@ -491,7 +491,8 @@ def resolve_corpus(
         exact = [n for n in labels if name_key(n) == key]
         label = max(exact or labels, key=_label_rank)
         types = Counter(e.type for e in es)
-        etype = sorted(types.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
+        named = Counter(e.type for e in es if e.key == key)  # a tie goes to the type of the name it keeps
+        etype = sorted(types.items(), key=lambda kv: (-kv[1], -named[kv[0]], kv[0]))[0][0]
         aliases = sorted({n for e in es for n in [e.label, *e.aliases]} - {label})
         aliases = [a for a in aliases if name_key(a) != name_key(label)]
         dedup: dict[str, str] = {}

@@ -25,6 +25,15 @@ def nlp() -> Any:
     return get_nlp()
 
 
+@pytest.fixture(scope="session")
+def rules_nlp(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """The pipeline without a trained model: the rules alone."""
+    from kg.nlp import build_nlp, load_config
+
+    empty = tmp_path_factory.mktemp("no-model")
+    return build_nlp(load_config(overrides={"paths.model": str(empty)}))
+
+
 def _quotes(doc: Any, start: int, end: int, text: str) -> bool:
     """``text`` is what a reader sees of ``doc.text[start:end]``: the clean characters drawn from it."""
     i, j = bisect_left(doc.offsets, start), bisect_left(doc.offsets, end)

@@ -361,7 +361,8 @@ def test_packaging_leaves_the_evaluation_data_out() -> None:
 
 def test_product_code_never_reads_the_evaluation_data() -> None:
     readers = {p.name for p in (ROOT / "kg").glob("*.py") if "eval/" in p.read_text(encoding="utf-8")}
-    assert readers <= {"evaluate.py", "_gold.py", "cli.py"}  # which name it in help and messages only
+    # evaluation and training name it in help and examples; they read only the files a user gives
+    assert readers <= {"evaluate.py", "_gold.py", "cli.py", "_cli_quality.py", "train.py"}
 
 
 # --- the command ---
@@ -383,7 +384,16 @@ def test_eval_json_gives_the_library_figures() -> None:
     assert result.exit_code == 0, result.output
     printed = json.loads(result.stdout)
     expected = kg.evaluate.evaluate(GOLD["seeds"], [SEED]).to_json()
+    printed.pop("trained_on_scored_documents")
     assert printed == json.loads(json.dumps(expected))
+
+
+def test_eval_says_when_the_model_has_seen_the_scored_documents() -> None:
+    """The shipped model was trained on the seeds: their score is no quality figure, and eval says so."""
+    result = CliRunner().invoke(cli, ["eval", str(GOLD["seeds"]), str(ROOT / "seeds"), "--format", "json"])
+    assert json.loads(result.stdout)["trained_on_scored_documents"] == sorted(read_gold(GOLD["seeds"]))
+    text = CliRunner().invoke(cli, ["eval", str(GOLD["seeds"]), str(ROOT / "seeds")])
+    assert "not a quality figure" in text.stderr and "docs/QUALITY.md" in text.stderr
 
 
 def test_eval_table_has_an_overall_block_and_a_row_per_document() -> None:

@@ -12,10 +12,11 @@ from kg.nlp import CONFIG_PATH, MENTIONS, build_nlp, load_config, pipeline_diges
 FACTORIES = {
     "lexicon_ruler": "stikg_lexicon_ruler_v1",
     "name_patterns": "stikg_name_patterns_v1",
+    "entity_tagger": "stikg_entity_tagger_v1",
     "mentions": "stikg_mentions_v1",
     "resolver": "stikg_doc_resolver_v1",
     "discourse": "stikg_discourse_v1",
-    "relations": "stikg_relation_rules_v1",
+    "relations": "stikg_relation_model_v1",
     "observations": "stikg_observation_rules_v1",
 }
 

@@ -1,9 +1,15 @@
-"""Quality floors on the seeds and on the unseen dev set, scored by ``kg.evaluate`` against the gold in eval/.
+"""Quality floors on the seeds and on the dev set, scored by ``kg.evaluate`` against the gold in eval/.
 
-The gold is only read here, by the tests, never by product code. The dev documents were
-never written for, and further unseen documents of the same genre are scored the same way,
-so these floors guard against regressions; they are not a target to fit. Raise the dev
-floors as extraction improves (about 0.02 below the measured figure).
+The gold is only read here, by the tests, and by ``kg train`` when ``make train`` builds the
+shipped model from it — never by extraction. The shipped model has seen every annotated
+document, so on the dev set two figures are held:
+
+* the rules alone (no model): the dev documents were never written for, so these floors
+  guard the rules against regressions; they are not a target to fit;
+* the shipped model: a floor on what it learnt from its own training data (it must not
+  fall, but it is no quality figure — docs/QUALITY.md has the cross-validated ones).
+
+Raise the floors as extraction improves (about 0.02 below the measured figure).
 """
 
 from __future__ import annotations
@@ -21,10 +27,15 @@ EVAL = Path(__file__).resolve().parent.parent / "eval"
 #: F1 floors on the seeds: the issue's minimum (measured 0.972 / 0.963 / 0.939 / 0.963 when raised last).
 SEEDS_FLOORS = {"entities": 0.90, "entities_typed": 0.85, "relations": 0.60, "observations": 0.75}
 
-#: F1 floors (and year accuracy) on the 30 dev documents, a little below what was measured when they
-#: were last raised: 0.802 / 0.781 / 0.476 / 0.571, year accuracy 1.000 (48/48).
+#: F1 floors (and year accuracy) of the rules alone on the 30 dev documents, a little below what was
+#: measured when they were last raised: 0.802 / 0.781 / 0.476 / 0.571, year accuracy 1.000 (48/48).
 DEV_FLOORS = {"entities": 0.78, "entities_typed": 0.76, "relations": 0.45, "observations": 0.54,
               "year_accuracy": 0.95}
+
+#: Floors of the shipped model on the dev documents it was trained on (measured 0.837 / 0.817 /
+#: 0.702 / 0.646, year accuracy 0.946): it must have learnt them, beyond the rules.
+DEV_TRAINED_FLOORS = {"entities": 0.81, "entities_typed": 0.79, "relations": 0.65, "observations": 0.60,
+                      "year_accuracy": 0.90}
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +44,15 @@ def seeds_scores(seeds_predictions: dict[str, Any]) -> Evaluation:
 
 
 @pytest.fixture(scope="module")
-def dev_scores(dev_predictions: dict[str, Any]) -> Evaluation:
+def dev_scores(rules_nlp: Any) -> Evaluation:
+    from kg.pipeline import extract_file
+
+    predictions = {p.name: extract_file(p, nlp=rules_nlp).to_json() for p in sorted((EVAL / "dev" / "docs").glob("*.txt"))}
+    return score(read_gold(EVAL / "dev" / "gold.jsonl"), predictions)
+
+
+@pytest.fixture(scope="module")
+def dev_trained_scores(dev_predictions: dict[str, Any]) -> Evaluation:
     return score(read_gold(EVAL / "dev" / "gold.jsonl"), dev_predictions)
 
 
@@ -57,7 +76,20 @@ def test_dev_extraction_meets_its_floor(dev_scores: Evaluation, measure: str) ->
     assert figure >= DEV_FLOORS[measure], f"dev {measure}: {figure:.3f} ({how}) < {DEV_FLOORS[measure]}"
 
 
-@pytest.mark.parametrize("which", ["seeds", "dev"], ids=str)
+@pytest.mark.parametrize("measure", sorted(DEV_TRAINED_FLOORS), ids=str)
+def test_the_shipped_model_has_learnt_its_training_documents(dev_trained_scores: Evaluation, measure: str) -> None:
+    figure, how = _figure(dev_trained_scores, measure)
+    floor = DEV_TRAINED_FLOORS[measure]
+    assert figure >= floor, f"dev (trained on) {measure}: {figure:.3f} ({how}) < {floor}"
+
+
+@pytest.mark.parametrize("measure", ["entities", "relations"], ids=str)
+def test_the_model_adds_to_the_rules_on_what_it_learnt(dev_scores: Evaluation, dev_trained_scores: Evaluation,
+                                                       measure: str) -> None:
+    assert dev_trained_scores.counts(measure).f1 > dev_scores.counts(measure).f1
+
+
+@pytest.mark.parametrize("which", ["seeds", "dev", "dev_trained"], ids=str)
 def test_every_gold_document_was_extracted(which: str, request: pytest.FixtureRequest) -> None:
     scores: Evaluation = request.getfixturevalue(f"{which}_scores")
     assert scores.missing == [] and scores.unscored == []

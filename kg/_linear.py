@@ -1,0 +1,103 @@
+"""A multinomial logistic regression over string features: fitted by scikit-learn, applied in Python.
+
+The learned relation and observation components store their weights as sorted, rounded
+JSON (small, diffable, the same bytes for the same data) and score a handful of features
+per example with plain dictionary lookups, so extraction needs neither scikit-learn nor
+numpy arrays at run time.
+
+>>> model = LinearModel.fit([["a"], ["b"], ["a", "c"]], ["x", "y", "x"])
+>>> model.predict(["a"])[0]
+'x'
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+__all__ = ["LinearModel"]
+
+
+class LinearModel:
+    """Class weights per feature; :meth:`probabilities` is the softmax of the summed weights."""
+
+    def __init__(self, classes: list[str], bias: list[float], weights: dict[str, list[float]]) -> None:
+        self.classes = classes
+        self.bias = bias
+        self.weights = weights
+
+    @classmethod
+    def fit(cls, features: Sequence[Sequence[str]], labels: Sequence[str], *, c: float = 1.0,
+            min_count: int = 1, weight: dict[str, float] | None = None) -> LinearModel:
+        """Fit on binary features (each example a list of feature names) with L2 penalty ``1/c``.
+
+        Features seen in fewer than ``min_count`` examples are dropped; ``weight`` gives a
+        class's examples more (or less) weight than 1. lbfgs from zero
+        weights on a fixed feature order: the same data give the same weights.
+        """
+        from collections import Counter
+
+        import numpy as np
+        from scipy.sparse import csr_matrix
+        from sklearn.linear_model import LogisticRegression
+
+        counts = Counter(f for feats in features for f in set(feats))
+        vocab = sorted(f for f, n in counts.items() if n >= min_count)
+        index = {f: i for i, f in enumerate(vocab)}
+        rows, cols = [], []
+        for r, feats in enumerate(features):
+            for col in sorted({index[f] for f in feats if f in index}):
+                rows.append(r)
+                cols.append(col)
+        x = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(features), len(vocab)))
+        classes = sorted(set(labels))
+        if len(classes) == 1:
+            return cls(classes, [0.0], {})
+        clf = LogisticRegression(C=c, max_iter=2000, solver="lbfgs",
+                                 class_weight={k: (weight or {}).get(k, 1.0) for k in classes})
+        clf.fit(x, list(labels))
+        coef = clf.coef_
+        bias = [float(b) for b in clf.intercept_]
+        if len(clf.classes_) == 2:  # sklearn keeps one row for two classes: weights of the second
+            coef = np.vstack([-coef[0] / 2, coef[0] / 2])
+            bias = [-bias[0] / 2, bias[0] / 2]
+        weights = {}
+        for j, f in enumerate(vocab):
+            w = [round(float(v), 4) for v in coef[:, j]]
+            if any(abs(v) >= 1e-3 for v in w):
+                weights[f] = w
+        return cls([str(k) for k in clf.classes_], [round(b, 4) for b in bias], weights)
+
+    def probabilities(self, features: Sequence[str]) -> list[float]:
+        """The probability of each of :attr:`classes` for one example."""
+        scores = list(self.bias)
+        for f in features:
+            w = self.weights.get(f)
+            if w is not None:
+                scores = [s + v for s, v in zip(scores, w, strict=True)]
+        top = max(scores)
+        exps = [math.exp(s - top) for s in scores]
+        total = sum(exps)
+        return [e / total for e in exps]
+
+    def predict(self, features: Sequence[str]) -> tuple[str, float]:
+        """The most probable class and its probability."""
+        probs = self.probabilities(features)
+        best = max(range(len(probs)), key=lambda i: (probs[i], -i))
+        return self.classes[best], probs[best]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"classes": self.classes, "bias": self.bias, "weights": self.weights}
+
+    def save(self, path: str | Path) -> None:
+        """Write the weights as JSON with sorted keys (deterministic bytes)."""
+        Path(path).write_text(json.dumps(self.to_json(), ensure_ascii=False, sort_keys=True, separators=(",", ":")),
+                              encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: str | Path) -> LinearModel:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        return cls(list(data["classes"]), list(data["bias"]), dict(data["weights"]))
