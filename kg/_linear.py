@@ -1,9 +1,8 @@
-"""A multinomial logistic regression over string features: fitted by scikit-learn, applied in Python.
+"""A multinomial logistic regression over string features: fitted by scikit-learn, applied with numpy.
 
-The learned relation and observation components store their weights as sorted, rounded
-JSON (small, diffable, the same bytes for the same data) and score a handful of features
-per example with plain dictionary lookups, so extraction needs neither scikit-learn nor
-numpy arrays at run time.
+The learned relation component stores its weights as sorted, rounded JSON (small, diffable,
+the same bytes for the same data) and scores a handful of features per example by summing
+the rows of the features it knows, so extraction does not need scikit-learn.
 
 >>> model = LinearModel.fit([["a"], ["b"], ["a", "c"]], ["x", "y", "x"])
 >>> model.predict(["a"])[0]
@@ -13,7 +12,6 @@ numpy arrays at run time.
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -25,9 +23,14 @@ class LinearModel:
     """Class weights per feature; :meth:`probabilities` is the softmax of the summed weights."""
 
     def __init__(self, classes: list[str], bias: list[float], weights: dict[str, list[float]]) -> None:
+        import numpy as np
+
         self.classes = classes
         self.bias = bias
         self.weights = weights
+        self._index = {f: i for i, f in enumerate(weights)}
+        self._matrix = np.array(list(weights.values()) or np.zeros((0, len(classes))), dtype=np.float64)
+        self._bias = np.array(bias, dtype=np.float64)
 
     @classmethod
     def fit(cls, features: Sequence[Sequence[str]], labels: Sequence[str], *, c: float = 1.0,
@@ -73,15 +76,34 @@ class LinearModel:
 
     def probabilities(self, features: Sequence[str]) -> list[float]:
         """The probability of each of :attr:`classes` for one example."""
-        scores = list(self.bias)
-        for f in features:
-            w = self.weights.get(f)
-            if w is not None:
-                scores = [s + v for s, v in zip(scores, w, strict=True)]
-        top = max(scores)
-        exps = [math.exp(s - top) for s in scores]
-        total = sum(exps)
-        return [e / total for e in exps]
+        import numpy as np
+
+        rows = [i for f in features if (i := self._index.get(f)) is not None]
+        scores = self._bias + self._matrix[rows].sum(axis=0) if rows else self._bias
+        exps = np.exp(scores - scores.max())
+        return [float(e) for e in exps / exps.sum()]
+
+    def probabilities_many(self, examples: Sequence[Sequence[str]]) -> Any:
+        """The class probabilities of many examples at once: an array of ``len(examples)`` rows."""
+        import numpy as np
+
+        rows: list[int] = []
+        owners: list[int] = []
+        for k, features in enumerate(examples):
+            for f in features:
+                i = self._index.get(f)
+                if i is not None:
+                    rows.append(i)
+                    owners.append(k)
+        from scipy.sparse import csr_matrix
+
+        scores = np.tile(self._bias, (len(examples), 1))
+        if rows:
+            hits = csr_matrix((np.ones(len(rows)), (owners, rows)), shape=(len(examples), len(self._index)))
+            scores += hits @ self._matrix
+        scores -= scores.max(axis=1, keepdims=True)
+        exps = np.exp(scores)
+        return exps / exps.sum(axis=1, keepdims=True)
 
     def predict(self, features: Sequence[str]) -> tuple[str, float]:
         """The most probable class and its probability."""

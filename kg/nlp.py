@@ -9,14 +9,17 @@ factory                           assigns
 ================================  ===================================================
 ``stikg_lexicon_ruler_v1``        ``doc._.name_candidates`` (lexicon, gazetteer)
 ``stikg_name_patterns_v1``        ``doc._.name_candidates`` (titles, quotes, suffixes…)
+``stikg_entity_tagger_v1``        ``doc._.name_candidates`` (trained CRF, ``kg.tagger``)
 ``stikg_mentions_v1``             ``doc.spans["stikg_mentions"]`` (whole-token spans)
 ``stikg_doc_resolver_v1``         ``span.kb_id_`` (entity key), ``doc._.entities``
 ``stikg_discourse_v1``            ``doc._.discourse`` (one state per sentence)
-``stikg_relation_rules_v1``       ``doc._.relations``
+``stikg_relation_model_v1``       ``doc._.relations`` (rules + trained classifier)
+``stikg_relation_rules_v1``       ``doc._.relations`` (the rules alone)
 ``stikg_observation_rules_v1``    ``doc._.observations``
 ================================  ===================================================
 
-Swapping a rule component for another (a trained one) is a change of the config.
+Swapping a component for another (the rules alone for the trained relation component) is a
+change of the config; ``paths.model`` names the trained model directory (``kg train``).
 
 Example
 -------

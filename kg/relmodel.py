@@ -19,7 +19,7 @@ copied into the model when it is trained) admit the pair's types. The evidence o
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -29,7 +29,7 @@ from kg.model import RELATIONS, SYMMETRIC_RELATIONS, Ref, Sentence, SentenceStat
 from kg.relations import RelationRules, rule
 from kg.vocab import Vocabulary
 
-__all__ = ["MODEL_FILE", "NONE", "Candidate", "PairContext", "RelationModel", "pair_features", "candidates"]
+__all__ = ["MODEL_FILE", "NONE", "Candidate", "PairContext", "RelationModel", "TriggerIndex", "pair_features", "candidates"]
 
 #: The classifier's file inside a model directory.
 MODEL_FILE = "relations.json"
@@ -55,30 +55,54 @@ def _bucket(n: int, edges: Sequence[int] = (0, 2, 5, 10, 20, 40)) -> str:
 _LIST_SEP = re.compile(r"[、和与及，,\s“”\"]*|以及")
 
 
-class PairContext:
-    """What the features of every pair of one document read: the text, its tokens, the trigger classes."""
+class TriggerIndex:
+    """The trigger words of ``ontology/relations.toml``, each with the classes it stands for.
 
-    def __init__(self, text: str, toks: Sequence[tuple[int, int]], triggers: dict[str, re.Pattern[str]]) -> None:
+    One regex finds them all; a word also stands for the classes of the trigger words inside
+    it (主要支持 is a ``targets`` word and, through 支持, a ``support`` one).
+    """
+
+    def __init__(self, vocab: Vocabulary) -> None:
+        from kg.vocab import alternation
+
+        words: dict[str, set[str]] = {}
+        for name in sorted(vocab.triggers):
+            for w in alternation(vocab.triggers[name]).split("|"):
+                words.setdefault(re.sub(r"\\(.)", r"\1", w), set()).add(name)
+        self.classes = {w: sorted({c for v, cs in words.items() if v in w for c in cs}) for w in words}
+        self.pattern = re.compile(alternation(list(words)))
+
+    def find(self, piece: str) -> list[str]:
+        """The trigger classes with a word in ``piece``."""
+        found: set[str] = set()
+        for m in self.pattern.finditer(piece):
+            found.update(self.classes[m.group()])
+        return sorted(found)
+
+
+class PairContext:
+    """What the features of every pair of one document read: the text, its tokens, the trigger words."""
+
+    def __init__(self, text: str, toks: Sequence[tuple[int, int]], triggers: TriggerIndex) -> None:
         self.text = text
-        self.toks = toks
         self.starts = [s for s, _ in toks]
+        self.ends = [e for _, e in toks]
+        self.tokens = [text[s:e].strip() for s, e in toks]
         self.triggers = triggers
 
-    def words(self, a: int, b: int) -> list[str]:
-        """The tokens wholly inside ``[a, b)``."""
-        out = []
-        i = bisect_left(self.starts, a)
-        while i < len(self.toks) and self.toks[i][1] <= b:
-            w = self.text[self.toks[i][0] : self.toks[i][1]].strip()
-            if w:
-                out.append(w)
-            i += 1
-        return out
+    def words(self, a: int, b: int, *, first: int = 0, last: int = 0) -> list[str]:
+        """The tokens wholly inside ``[a, b)`` (only the ``first`` few, or the ``last`` few)."""
+        i, j = bisect_left(self.starts, a), bisect_right(self.ends, b)
+        if first:
+            j = min(j, i + first + 3)  # a few more: some tokens are blank
+        elif last:
+            i = max(i, j - last - 3)
+        words = [w for w in self.tokens[i:j] if w]
+        return words[:first] if first else words[-last:] if last else words
 
     def classes(self, a: int, b: int) -> list[str]:
         """The trigger classes (``ontology/relations.toml``) with a word in ``[a, b)``."""
-        piece = self.text[a:b]
-        return [name for name, rx in self.triggers.items() if rx.search(piece)]
+        return self.triggers.find(self.text[a:b]) if b > a else []
 
 
 def _list_start(ctx: PairContext, ms: Sequence[Ref], j: int) -> int:
@@ -89,58 +113,81 @@ def _list_start(ctx: PairContext, ms: Sequence[Ref], j: int) -> int:
     return ms[k].start
 
 
-def pair_features(ctx: PairContext, sent: Sentence, head: Ref, tail: Ref, *, between: int = 0,
-                  run_start: int | None = None, fired: Iterable[str] = ()) -> list[str]:
-    """The classifier's features of the ordered pair ``head → tail`` in ``sent``.
+def _context_features(ctx: PairContext, sent: Sentence, head: Ref, tail: Ref) -> list[str]:
+    """Features of a pair one of whose ends is the paragraph's topic or agency (``start < 0``)."""
+    named = tail if head.start < 0 else head
+    feats = [f"ctx={'head' if named is tail else 'tail'}|{named.type}"]
+    feats.extend(f"cbw={w}" for w in ctx.words(max(sent.start, named.start - 12), named.start, last=3))
+    feats.extend(f"caf={w}" for w in ctx.words(named.end, min(sent.end, named.end + 12), first=3))
+    feats.extend(f"ctg={c}" for c in ctx.classes(sent.start, named.start))
+    feats.extend(f"cta={c}" for c in ctx.classes(named.end, sent.end))
+    return feats
 
-    ``between``: how many mentions lie between the two; ``run_start``: where the enumeration
-    holding the second one starts (the words before it speak for all its members); a
-    ``Ref`` with ``start < 0`` is the paragraph's topic or agency, not named in the sentence.
-    """
-    text = ctx.text
-    inside = head.start >= 0 and tail.start >= 0
-    first, second = (head, tail) if head.start <= tail.start else (tail, head)
-    order = "ht" if first is head else "th"
-    feats = [f"types={head.type}>{tail.type}", f"order={order}", f"tt={head.type}>{tail.type}|{order}"]
-    feats.extend(f"rule={r}" for r in fired)
-    if not inside:
-        named = tail if head.start < 0 else head
-        feats.append(f"ctx={'head' if named is tail else 'tail'}|{named.type}")
-        feats.extend(f"cbw={w}" for w in ctx.words(max(sent.start, named.start - 12), named.start)[-3:])
-        feats.extend(f"caf={w}" for w in ctx.words(named.end, min(sent.end, named.end + 12))[:3])
-        feats.extend(f"ctg={c}" for c in ctx.classes(sent.start, named.start))
-        feats.extend(f"cta={c}" for c in ctx.classes(named.end, sent.end))
-        return sorted(set(feats))
-    gap_end = second.start
-    if run_start is not None and first.end <= run_start < second.start:
-        gap_end = run_start
-        feats.append("in_list")
-    gap = text[first.end : gap_end]
-    feats.append(f"dist={_bucket(len(gap))}")
-    feats.append(f"nb={_bucket(between, (0, 1, 2, 4, 8))}")
-    if _LIST_SEP.fullmatch(text[first.end : second.start]):
-        feats.append("adjacent_list")
-    if len(gap) <= 6:
-        feats.append(f"gap={gap}|{order}")
-    words = ctx.words(first.end, gap_end)
-    feats.extend(f"bw={w}|{order}" for w in {*words[:3], *words[-3:]})
-    feats.extend(f"tg={c}|{order}" for c in ctx.classes(first.end, gap_end))
-    for p in "，；：（":
-        if p in gap:
-            feats.append(f"p={p}")
-    before = ctx.words(max(sent.start, first.start - 12), first.start)[-2:]
-    after = ctx.words(second.end, min(sent.end, second.end + 12))[:2]
-    feats.extend(f"bf={w}|{order}" for w in before)
-    feats.extend(f"af={w}|{order}" for w in after)
-    feats.extend(f"tb={c}|{order}" for c in ctx.classes(max(sent.start, first.start - 12), first.start))
-    feats.extend(f"ta={c}|{order}" for c in ctx.classes(second.end, min(sent.end, second.end + 12)))
-    if not ctx.words(sent.start, first.start):
-        feats.append("first_opens")
-    return sorted(set(feats))
+
+class _SentencePairs:
+    """The features of the pairs of one sentence, from what each mention and each stretch between
+    two mentions contribute (computed once, not once per pair)."""
+
+    def __init__(self, ctx: PairContext, sent: Sentence, ms: Sequence[Ref]) -> None:
+        self.ctx, self.sent, self.ms = ctx, sent, ms
+        text = ctx.text
+        self.runs = [_list_start(ctx, ms, j) for j in range(len(ms))]
+        self.run_index = {m.start: k for k, m in enumerate(ms)}
+        self.before = []
+        self.after = []
+        for m in ms:
+            lo, hi = max(sent.start, m.start - 12), min(sent.end, m.end + 12)
+            self.before.append((ctx.words(lo, m.start, last=2), ctx.classes(lo, m.start),
+                                not ctx.words(sent.start, m.start, last=1)))
+            self.after.append((ctx.words(m.end, hi, first=2), ctx.classes(m.end, hi)))
+        self.stretch = [set(ctx.classes(ms[k].end, ms[k + 1].start)) for k in range(len(ms) - 1)]
+        self.text = text
+
+    def body(self, lo: int, hi: int) -> list[str]:
+        """Features of the pair ``ms[lo]``, ``ms[hi]`` (in text order) that do not depend on which is the head;
+        ``{o}`` stands for the order."""
+        ctx, ms, text = self.ctx, self.ms, self.text
+        first, second = ms[lo], ms[hi]
+        feats = []
+        gap_end, last = second.start, hi
+        run = self.runs[hi]
+        if first.end <= run < second.start:
+            gap_end, last = run, self.run_index.get(run, hi)
+            feats.append("in_list")
+        gap = text[first.end : gap_end]
+        feats.append(f"dist={_bucket(len(gap))}")
+        feats.append(f"nb={_bucket(hi - lo - 1, (0, 1, 2, 4, 8))}")
+        if _LIST_SEP.fullmatch(text[first.end : second.start]):
+            feats.append("adjacent_list")
+        if len(gap) <= 6:
+            feats.append(f"gap={gap}|{{o}}")
+        words = {*ctx.words(first.end, gap_end, first=3), *ctx.words(first.end, gap_end, last=3)}
+        feats.extend(f"bw={w}|{{o}}" for w in words)
+        classes = set().union(*self.stretch[lo:last]) if last > lo else set()
+        feats.extend(f"tg={c}|{{o}}" for c in classes)
+        feats.extend(f"p={p}" for p in "，；：（" if p in gap)
+        before_words, before_classes, opens = self.before[lo]
+        after_words, after_classes = self.after[hi]
+        feats.extend(f"bf={w}|{{o}}" for w in before_words)
+        feats.extend(f"af={w}|{{o}}" for w in after_words)
+        feats.extend(f"tb={c}|{{o}}" for c in before_classes)
+        feats.extend(f"ta={c}|{{o}}" for c in after_classes)
+        if opens:
+            feats.append("first_opens")
+        return feats
+
+
+def pair_features(head: Ref, tail: Ref, body: Sequence[str], fired: Iterable[str] = ()) -> list[str]:
+    """The classifier's features of the ordered pair ``head → tail``: its types, the rules that
+    fired on it, and the ``body`` of the pair (see :class:`_SentencePairs`) for its order."""
+    order = "ht" if head.start <= tail.start else "th"
+    feats = [f"types={head.type}>{tail.type}", f"order={order}", f"tt={head.type}>{tail.type}|{order}",
+             *(f"rule={r}" for r in fired), *(f.replace("{o}", order) for f in body)]
+    return list(dict.fromkeys(feats))
 
 
 def candidates(doc: Any, found: Sequence[tuple[str, str, str, Sentence]], allowed: set[str] | None,
-               triggers: dict[str, re.Pattern[str]]) -> list[Candidate]:
+               triggers: TriggerIndex) -> list[Candidate]:
     """Every ordered pair of each sentence the classifier scores, with its features.
 
     ``allowed``: the ``Head>Tail`` type pairs some relation admits (``None``: all).
@@ -166,27 +213,31 @@ def _sentence_pairs(ctx: PairContext, state: SentenceState, fired: dict[tuple[st
     if not ms:
         return
     keys = {m.key for m in ms}
-    runs = [_list_start(ctx, ms, j) for j in range(len(ms))]
-    for i, a in enumerate(ms):
-        for j, b in enumerate(ms):
-            if i == j or a.key == b.key:
+    pairs = _SentencePairs(ctx, sent, ms)
+    context: dict[tuple[int, bool], list[str]] = {}
+    for lo in range(len(ms)):
+        for hi in range(lo + 1, len(ms)):
+            a, b = ms[lo], ms[hi]
+            if a.key == b.key:
                 continue
-            if allowed is not None and f"{a.type}>{b.type}" not in allowed:
-                continue
-            lo, hi = min(i, j), max(i, j)
-            feats = pair_features(ctx, sent, a, b, between=hi - lo - 1, run_start=runs[hi],
-                                  fired=fired.get((a.key, b.key, sent.start), ()))
-            yield a, b, sent, feats
+            body = None
+            for head, tail in ((a, b), (b, a)):
+                if allowed is not None and f"{head.type}>{tail.type}" not in allowed:
+                    continue
+                body = body if body is not None else pairs.body(lo, hi)
+                yield head, tail, sent, pair_features(head, tail, body, fired.get((head.key, tail.key, sent.start), ()))
     for far_ref in (state.topic, state.agency):
         if far_ref is None or far_ref.key in keys:
             continue
         far = Ref(far_ref.key, far_ref.type, -1, -1, far_ref.text)
-        for m in ms:
+        for k, m in enumerate(ms):
             for head, tail in ((far, m), (m, far)):
                 if allowed is not None and f"{head.type}>{tail.type}" not in allowed:
                     continue
-                yield head, tail, sent, pair_features(ctx, sent, head, tail,
-                                                      fired=fired.get((head.key, tail.key, sent.start), ()))
+                if (k, head is far) not in context:  # the same for the topic and the agency
+                    context[(k, head is far)] = _context_features(ctx, sent, head, tail)
+                body = context[(k, head is far)]
+                yield head, tail, sent, pair_features(head, tail, body, fired.get((head.key, tail.key, sent.start), ()))
 
 
 class RelationModel:
@@ -197,7 +248,7 @@ class RelationModel:
         import json
 
         self.rules = RelationRules(vocab)
-        self.triggers = {name: re.compile(vocab.trigger(name)) for name in sorted(vocab.triggers)}
+        self.triggers = TriggerIndex(vocab)
         self.threshold = threshold
         self.veto = veto
         self.model: LinearModel | None = None
@@ -222,14 +273,24 @@ class RelationModel:
         """``(head, tail, sentence, label, probability)`` for every candidate pair."""
         assert self.model is not None
         out = []
+        import numpy as np
+
         classes = self.model.classes
-        for head, tail, sent, feats in candidates(doc, found, self.allowed, self.triggers):
+        cands = candidates(doc, found, self.allowed, self.triggers)
+        if not cands:
+            return []
+        probs = self.model.probabilities_many([feats for *_, feats in cands])
+        masks: dict[str, list[bool]] = {}  # per type pair, the labels the ontology admits (``none`` always)
+        rows = []
+        for head, tail, _, _ in cands:
             pair = f"{head.type}>{tail.type}"
-            probs = self.model.probabilities(feats)
-            # the most probable label the ontology admits for these types (``none`` always is)
-            best = max((i for i, c in enumerate(classes) if c == NONE or pair in self.allowed_by.get(c, ())),
-                       key=lambda i: (probs[i], -i))
-            out.append((head, tail, sent, classes[best], probs[best]))
+            if pair not in masks:
+                masks[pair] = [c == NONE or pair in self.allowed_by.get(c, ()) for c in classes]
+            rows.append(masks[pair])
+        admitted = np.where(np.array(rows), probs, -1.0)
+        best = admitted.argmax(axis=1)  # the first of equals, as the class order is fixed
+        for (head, tail, sent, _), i, p in zip(cands, best.tolist(), admitted.max(axis=1).tolist(), strict=True):
+            out.append((head, tail, sent, classes[i], p))
         return out
 
     def combine(self, found: list[tuple[str, str, str, Sentence]],

@@ -33,6 +33,7 @@ Example
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
@@ -59,6 +60,7 @@ _DIGIT = re.compile(r"[0-9０-９]")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
+@functools.lru_cache(maxsize=65536)
 def _shape(word: str) -> str:
     if _HAN.search(word):
         return "H" if not (_LATIN.search(word) or _DIGIT.search(word)) else "HX"
@@ -91,30 +93,22 @@ def token_features(text: str, toks: Sequence[tuple[int, int]], cands: Iterable[C
             i += 1
     n = len(words)
     out = []
+    static: dict[str, list[str]] = {}
     for i, w in enumerate(words):
         prev = words[i - 1] if i else "<s>"
         nxt = words[i + 1] if i + 1 < n else "</s>"
+        own = static.get(w)
+        if own is None:  # what depends on the word alone, once per distinct word
+            own = static[w] = ["b", f"w={w}", f"f={w[0]}", f"l={w[-1]}", f"l2={w[-2:]}", f"len={min(len(w), 6)}",
+                               f"s={_shape(w)}", f"t={tags.get(w, '?')}"]
         feats = [
-            "b",
-            f"w={w}",
+            *own,
             f"p={prev}",
             f"n={nxt}",
-            f"pw={prev}|{w}",
-            f"wn={w}|{nxt}",
-            f"f={w[0]}",
-            f"l={w[-1]}",
-            f"l2={w[-2:]}",
-            f"len={min(len(w), 6)}",
-            f"s={_shape(w)}",
-            f"t={tags.get(w, '?')}",
             f"pt={tags.get(prev, '?')}",
             f"nt={tags.get(nxt, '?')}",
-            f"pl={prev[-1]}",
-            f"nf={nxt[0]}",
         ]
-        feats.extend(cand_feats[i])
-        if not cand_feats[i]:
-            feats.append("c=none")
+        feats.extend(cand_feats[i] or ("c=none",))
         out.append(feats)
     return out
 
