@@ -145,12 +145,12 @@ def build(paths: tuple[str, ...], out_dir: str, strict: bool, no_validate: bool,
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from kg.documents import iter_paths
+    from kg.documents import iter_sources
     from kg.pipeline import build as run_build
 
     paths = paths or ("seeds",)
     err = Console(stderr=True)
-    total = len(iter_paths(paths))  # the manifest, if inside, is counted but never read
+    total = len(iter_sources(paths, exclude=[manifest] if manifest else [])[0])
     with Progress(
         TextColumn("[bold]extracting"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
         console=err, transient=True, disable=fmt == "json" or not err.is_terminal,
