@@ -292,3 +292,27 @@ def _write(content: str | bytes, name: str, folder: Path) -> Path:
     path = folder / name
     path.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
     return path
+
+
+def test_a_traditional_script_word_file_reads_like_its_simplified_twin(nlp, twin_facts, tmp_path):
+    """Names, relations and figures of the twin written in traditional script (labels compared
+    in simplified script, as they are written in each)."""
+    import docx
+    import opencc
+
+    s2t, t2s = opencc.OpenCC("s2t"), opencc.OpenCC("t2s")
+    document = docx.Document()
+    for p in paragraphs():
+        document.add_paragraph(s2t.convert(p))
+    path = tmp_path / "traditional.docx"
+    document.save(str(path))
+    assert "高企貸" in read_document(path).text
+    got = facts(path, nlp)
+
+    def simplified(items: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+        return sorted(tuple(t2s.convert(v) if isinstance(v, str) else v for v in item) for item in items)
+
+    assert simplified(got["entities"]) == twin_facts["entities"]
+    assert simplified(got["relations"]) == twin_facts["relations"]
+    figures = sorted((s, v, u, y) for s, _m, v, u, y in simplified(got["observations"]))
+    assert figures == sorted((s, v, u, y) for s, _m, v, u, y in twin_facts["observations"])
