@@ -188,7 +188,7 @@ def build(paths: tuple[str, ...], out_dir: str, strict: bool, no_validate: bool,
         click.echo(f"SHACL: {v}", err=True)
     if result.violations:
         click.echo(f"{len(result.violations)} SHACL violation(s); see `kg validate`.", err=True)
-    click.echo(f"Wrote {', '.join(str(p) for p in result.files)}")
+    click.echo(f"Wrote {', '.join(str(p) + ('/' if p.is_dir() else '') for p in result.files)}")
 
 
 def _print_summary(summary: dict[str, Any]) -> None:

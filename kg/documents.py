@@ -15,6 +15,7 @@ Example
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import re
@@ -334,12 +335,20 @@ def _add_sentence(clean: str, start: int, end: int, out: list[Sentence]) -> None
 def _document(reading: Reading, *, id: str, path: str, sha256: str) -> Document:
     """A :class:`Document` of what a reader produced: cleaned, header parsed, gaps filled.
 
-    What the header says comes first; the title, date and publisher the file declares (a
+    What the header says comes first — read in the text as written, then, for what that
+    leaves open, in its :func:`analysis_text` view (a traditional-script or full-width 文号
+    is found, in simplified script); the title, date and publisher the file declares (a
     page's ``<meta>``, a PDF's title) fill what the header leaves open, and a declared date
     gives the document's year.
     """
     clean, offsets = clean_text(reading.text, format=reading.format)
     meta = parse_header(clean)
+    analysed = analysis_text(clean)
+    if analysed != clean:  # traditional script, full-width digits: what the header left open
+        found = parse_header(analysed)
+        for f in dataclasses.fields(meta):
+            if not getattr(meta, f.name) and getattr(found, f.name):
+                setattr(meta, f.name, getattr(found, f.name))
     if meta.title is None and reading.title:
         meta.title = reading.title
     if meta.date is None and reading.date:

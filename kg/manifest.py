@@ -74,11 +74,13 @@ class Manifest:
 
     path: Path
     entries: list[ManifestEntry] = field(default_factory=list)
+    _by_path: dict[Path, ManifestEntry] = field(default_factory=dict, repr=False)
 
     def entry(self, doc_path: str | os.PathLike[str]) -> ManifestEntry | None:
         """The row for the document at ``doc_path``, if there is one."""
-        target = Path(doc_path).resolve()
-        return next((e for e in self.entries if e.path == target), None)
+        if len(self._by_path) != len(self.entries):
+            self._by_path = {e.path: e for e in self.entries}
+        return self._by_path.get(Path(doc_path).resolve())
 
     def unmatched(self, doc_paths: list[Path]) -> list[str]:
         """A note for each row whose file is not among ``doc_paths``."""

@@ -503,7 +503,7 @@ def build(
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
     result.out_dir = out
-    result.files = [out / n for n in OUTPUT_FILES]
+    result.files = [out / n for n in OUTPUT_FILES] + [out / TEXTS_DIR]
     return result
 
 

@@ -240,11 +240,13 @@ def test_the_cache_key_changes_with_the_reader_version(monkeypatch):
 # --------------------------------------------------------------------------- bad files
 
 
+@pytest.mark.browser
 def test_scanned_pdf_says_ocr_is_needed(scanned_pdf):
     with pytest.raises(DocumentError, match=r"scan.pdf: the PDF has no text layer \(it is a scan\); run OCR"):
         read_document(scanned_pdf)
 
 
+@pytest.mark.browser
 def test_encrypted_pdf_says_so(encrypted_pdf):
     with pytest.raises(DocumentError, match=r"locked.pdf: the PDF is encrypted \(password-protected\)"):
         read_document(encrypted_pdf)
@@ -306,7 +308,9 @@ def test_a_traditional_script_word_file_reads_like_its_simplified_twin(nlp, twin
         document.add_paragraph(s2t.convert(p))
     path = tmp_path / "traditional.docx"
     document.save(str(path))
-    assert "高企貸" in read_document(path).text
+    doc = read_document(path)
+    assert "高企貸" in doc.text and "滬科提復〔2023〕21號" in doc.text
+    assert (doc.meta.number, doc.meta.kind) == ("沪科提复〔2023〕21号", "reply")  # found in simplified script
     got = facts(path, nlp)
 
     def simplified(items: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:

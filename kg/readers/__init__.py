@@ -142,7 +142,7 @@ def sniff(data: bytes, name: str = "") -> Format:
         return Format.HTML
     if suffix in (".md", ".markdown"):
         return Format.MARKDOWN
-    if suffix in (".txt", ".text", "") or _module(Format.TEXT).sniff(data, suffix):
+    if _module(Format.TEXT).sniff(data, suffix):
         return Format.TEXT
     raise DocumentError(
         f"{name}: unsupported format ({suffix}); stikg reads {', '.join(SUFFIXES)}"

@@ -63,6 +63,7 @@ def read(data: bytes, name: str, fmt: Format | None) -> Reading:
     from kg.readers.text import decode
 
     page = decode(data, name=name)
+    _quiet()
     try:
         import trafilatura
         from lxml import etree
@@ -95,6 +96,16 @@ def read(data: bytes, name: str, fmt: Format | None) -> Reading:
     date = _iso(meta.get("date")) or _labelled_date(tree)
     publisher = meta.get("publisher") or (guessed.sitename if guessed else None)
     return Reading(text, Format.HTML, title=_clean(title), date=date, publisher=_clean(publisher))
+
+
+def _quiet() -> None:
+    """Keep the extraction libraries' log records off stderr (the library never prints)."""
+    import logging
+
+    for name in ("trafilatura", "htmldate", "courlan", "justext", "readability"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(h, logging.NullHandler) for h in logger.handlers):
+            logger.addHandler(logging.NullHandler())
 
 
 def _meta(tree: Any) -> dict[str, str]:
