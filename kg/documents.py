@@ -357,7 +357,7 @@ def _document(reading: Reading, *, id: str, path: str, sha256: str) -> Document:
     if reading.publisher:
         meta.publisher = reading.publisher
     return Document(id=id, path=path, text=reading.text, clean=clean, offsets=offsets, meta=meta,
-                    sha256=sha256, format=reading.format.value)
+                    sha256=sha256, format=reading.format.value, notes=list(reading.notes))
 
 
 def read_text_document(

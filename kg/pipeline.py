@@ -14,7 +14,6 @@ import json
 import os
 import shutil
 import tempfile
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -22,6 +21,7 @@ from typing import Any
 
 from kg.errors import InputError, OutputError
 from kg.model import Corpus, Document, Entity, Extraction, Observation, Relation
+from kg.sources import Source
 
 __all__ = [
     "extract_document",
@@ -34,7 +34,6 @@ __all__ = [
     "DocumentFailure",
     "OUTPUT_FILES",
     "TEXTS_DIR",
-    "Source",
 ]
 
 #: What ``build`` writes into its output directory.
@@ -168,26 +167,6 @@ def _unique_obs(observations: Iterable[Observation]) -> list[Observation]:
 
 
 @dataclass(frozen=True)
-class Source:
-    """One file to read: its path, the document id it gets, and its manifest row (if any)."""
-
-    path: str
-    doc_id: str
-    entry: Any = None  # kg.manifest.ManifestEntry
-
-    def cache_extra(self, data: bytes) -> str:
-        """What besides path and bytes the extraction depends on: id, manifest row, reader version."""
-        from kg.errors import DocumentError
-        from kg.readers import reader_version, sniff
-
-        try:
-            reader = reader_version(sniff(data, self.path))
-        except DocumentError:
-            reader = "unreadable"
-        return "\0".join((self.doc_id, self.entry.key() if self.entry else "", reader))
-
-
-@dataclass(frozen=True)
 class DocumentFailure:
     """A document that could not be read or extracted, and why."""
 
@@ -247,20 +226,15 @@ def build_corpus(
     ``.csv`` or ``.jsonl`` file, :mod:`kg.manifest`) gives URLs, titles, dates, issuers and
     文号 that are used over the headers'; each difference is a note in ``notes``.
     """
-    from kg.documents import iter_sources
     from kg.nlp import pipeline_digest
+    from kg.sources import collect
 
     if workers < 1:
         raise InputError(f"--workers {workers}: give a number of processes of at least 1")
     cfg = read_config(config)
-    man = None
-    if manifest is not None:
-        from kg.manifest import read_manifest
-
-        man = read_manifest(manifest)
-    files, ignored = iter_sources([Path(p) for p in paths], exclude=[man.path] if man else [])
-    ids = _document_ids(files)
-    sources = [Source(str(f), ids[i], man.entry(f) if man else None) for i, f in enumerate(files)]
+    found = collect(paths, manifest=manifest)
+    sources = found.sources
+    files = [Path(s.path) for s in sources]
     store = _open_cache(cache, pipeline_digest(cfg) if cache is not None else "")
     slots: list[Extraction | DocumentFailure | None] = [None] * len(files)
     keys: dict[int, str] = {}
@@ -302,22 +276,9 @@ def build_corpus(
         failures=failures,
         cache_hits=hits if store is not None else 0,
         cache_misses=len(todo) if store is not None else 0,
-        ignored=[(str(p), why) for p, why in ignored],
-        notes=[n for x in extractions for n in x.doc.notes] + (man.unmatched(files) if man else []),
+        ignored=found.ignored,
+        notes=[n for x in extractions for n in x.doc.notes] + found.unmatched,
     )
-
-
-def _document_ids(files: Sequence[Path]) -> list[str]:
-    """Document ids: the file stem, or the file name when two files share a stem (a.txt, a.pdf),
-    numbered when two share a name in different folders."""
-    stems = Counter(f.stem for f in files)
-    names = [f.stem if stems[f.stem] == 1 else f.name for f in files]
-    seen: Counter[str] = Counter()
-    ids = []
-    for name in names:
-        seen[name] += 1
-        ids.append(name if seen[name] == 1 else f"{name}-{seen[name]}")
-    return ids
 
 
 def read_config(config: str | os.PathLike[str] | None) -> Any:
@@ -344,16 +305,9 @@ def _open_cache(cache: str | os.PathLike[str] | None, digest: str) -> Any:
 
 def _extract_one(source: Source, nlp: Any = None) -> Extraction | DocumentFailure:
     """Read and extract one file; a failure is returned, not raised (it may cross a process boundary)."""
-    from kg.documents import read_document
-
     path = source.path
     try:
-        doc = read_document(path, id=source.doc_id)
-        if source.entry is not None:
-            from kg.manifest import apply_entry
-
-            apply_entry(doc, source.entry)
-        return extract_document(doc, nlp=nlp)
+        return extract_document(source.read(), nlp=nlp)
     except InputError as exc:
         return DocumentFailure(path, str(exc))
     except Exception as exc:  # noqa: BLE001 - one broken document must not stop the build

@@ -223,8 +223,8 @@ def test_sniff_names_what_it_cannot_read(data, name, message):
 
 
 def test_the_cache_key_changes_with_the_reader_version(monkeypatch):
-    from kg.pipeline import Source
     from kg.readers import pdf
+    from kg.sources import Source
 
     data = b"%PDF-1.7\n"
     before = Source("a.pdf", "a").cache_extra(data)
@@ -244,6 +244,21 @@ def test_the_cache_key_changes_with_the_reader_version(monkeypatch):
 def test_scanned_pdf_says_ocr_is_needed(scanned_pdf):
     with pytest.raises(DocumentError, match=r"scan.pdf: the PDF has no text layer \(it is a scan\); run OCR"):
         read_document(scanned_pdf)
+
+
+@pytest.mark.browser
+def test_a_scanned_page_inside_a_pdf_is_a_note(twin_pdf, scanned_pdf, tmp_path):
+    import pymupdf
+
+    path = tmp_path / "with-scan.pdf"
+    with pymupdf.open(twin_pdf) as doc, pymupdf.open(scanned_pdf) as scan:
+        doc.insert_pdf(scan)
+        pages = doc.page_count
+        doc.save(str(path))
+    doc = read_document(path)
+    assert [squeeze(p) for p in doc.text.split("\n\n")] == [squeeze(p) for p in paragraphs()]
+    assert doc.notes == [f"{path}: page {pages} of {pages} has no text layer (scanned), so its text is missing; "
+                         "run OCR on the PDF first (ocrmypdf -l chi_sim)"]
 
 
 @pytest.mark.browser

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import functools
 import importlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from types import ModuleType
 
@@ -70,7 +70,8 @@ class Reading:
 
     ``title``, ``date`` (ISO ``YYYY-MM-DD``) and ``publisher`` are what the file itself
     declares (``<meta name="ArticleTitle">``, ``PubDate``, ``ContentSource``, a PDF's or
-    Word file's title), each None when it declares nothing.
+    Word file's title), each None when it declares nothing. ``notes`` are what the build
+    should tell about a file it could read only in part (scanned pages in a PDF).
     """
 
     text: str
@@ -78,6 +79,7 @@ class Reading:
     title: str | None = None
     date: str | None = None
     publisher: str | None = None
+    notes: list[str] = field(default_factory=list)
 
 
 #: Format → module, in sniffing order: binary formats recognised by their bytes come first.

@@ -89,7 +89,8 @@ def read(data: bytes, name: str, fmt: Format | None) -> Reading:
             )
         try:
             pages = [_page_lines(doc[i]) for i in range(doc.page_count)]
-            images = sum(len(doc[i].get_images()) for i in range(doc.page_count))
+            pictured = [bool(doc[i].get_images()) for i in range(doc.page_count)]
+            images = sum(pictured)
             title = (doc.metadata or {}).get("title") or ""
         except Exception as exc:  # noqa: BLE001 - a damaged page
             raise DocumentError(f"{name}: a page of the PDF cannot be read ({exc}); print it to a new PDF") from None
@@ -103,7 +104,14 @@ def read(data: bytes, name: str, fmt: Format | None) -> Reading:
         raise DocumentError(f"{name}: the PDF has no text; give a document with text in it")
     text = join_lines(_drop_running_lines(pages))
     title = title.strip()
-    return Reading(text, Format.PDF, title=None if not title or _GENERIC_TITLE.search(title) else title)
+    scanned = [i + 1 for i, lines in enumerate(pages)
+               if pictured[i] and sum(len(line.text.replace(" ", "")) for line in lines) < MIN_CHARS_PER_PAGE]
+    many = len(scanned) > 1
+    notes = [f"{name}: page{'s' if many else ''} {', '.join(map(str, scanned))} of {len(pages)} "
+             f"{'have' if many else 'has'} no text layer (scanned), so {'their' if many else 'its'} text is "
+             "missing; run OCR on the PDF first (ocrmypdf -l chi_sim)"] if scanned else []
+    return Reading(text, Format.PDF, title=None if not title or _GENERIC_TITLE.search(title) else title,
+                   notes=notes)
 
 
 def _page_lines(page: Any) -> list[Line]:
