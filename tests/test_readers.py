@@ -111,6 +111,11 @@ def test_a_page_without_article_markup_keeps_its_blocks():
     assert doc.meta.number == "沪科规〔2025〕3号"
 
 
+def test_an_xhtml_page_with_an_xml_declaration_is_read(tmp_path):
+    page = '<?xml version="1.0" encoding="utf-8"?>\n' + PAGE.read_text(encoding="utf-8")
+    assert read_document(_write(page, "page.xhtml", tmp_path)).text == read_document(PAGE).text
+
+
 def test_a_gbk_web_page_is_read(tmp_path):
     page = PAGE.read_text(encoding="utf-8").replace('charset="utf-8"', 'charset="gbk"')
     path = _write(page.encode("gb18030"), "gbk.htm", tmp_path)

@@ -47,6 +47,7 @@ _DATE_META = ("pubdate", "publishdate", "firstpublishedtime", "article:published
 _SOURCE_META = ("contentsource", "source", "dc.publisher", "dcterms.publisher", "og:site_name", "sitename")
 _ISO = re.compile(r"((?:19|20)\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _SPACES = re.compile(r"[ \t\r\n\f\v\xa0]+")
+_XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")
 
 
 def sniff(data: bytes, suffix: str) -> bool:
@@ -62,7 +63,8 @@ def read(data: bytes, name: str, fmt: Format | None) -> Reading:
     from kg.readers import Format, Reading
     from kg.readers.text import decode
 
-    page = decode(data, name=name)
+    # an XML declaration names the encoding of bytes; the page is text by now (lxml refuses both)
+    page = _XML_DECLARATION.sub("", decode(data, name=name), count=1)
     _quiet()
     try:
         import trafilatura
