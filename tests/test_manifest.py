@@ -10,8 +10,11 @@ each, fail the build under --strict and leave nothing half-written.
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -228,17 +231,28 @@ WHAT = {"scanned PDF": "no text layer (it is a scan); run OCR", "encrypted PDF":
         "corrupt DOCX": "not a readable Word file", "page without main text": "no main text found"}
 
 
+def run_build(how: str, args: list[str]) -> tuple[int, str]:
+    """(exit code, stderr) of ``kg build ARGS`` through CliRunner or as a real ``python -m kg``."""
+    if how == "runner":
+        result = CliRunner().invoke(cli, ["build", *args])
+        return result.exit_code, result.stderr
+    proc = subprocess.run([sys.executable, "-m", "kg", "build", *args], capture_output=True, text=True,
+                          encoding="utf-8", env={**os.environ, "PYTHONIOENCODING": "utf-8"}, timeout=300)
+    return proc.returncode, proc.stderr
+
+
+@pytest.mark.parametrize("how", ["runner", pytest.param("process", marks=pytest.mark.slow)])
 @pytest.mark.parametrize("case", BAD)
-def test_a_bad_file_fails_a_strict_build_with_one_line_and_no_output(case, request, tmp_path):
+def test_a_bad_file_fails_a_strict_build_with_one_line_and_no_output(case, how, request, tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
     shutil.copy(TWIN, folder / "a.txt")
     bad = shutil.copy(_bad(case, request, tmp_path), folder)
     out = tmp_path / "out"
     before = tree(tmp_path)
-    result = CliRunner().invoke(cli, ["build", str(folder), "--out", str(out), "--strict", "--no-cache"])
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert result.exit_code != 0
+    code, stderr = run_build(how, [str(folder), "--out", str(out), "--strict", "--no-cache"])
+    lines = [line for line in stderr.splitlines() if line.strip()]
+    assert code == 2
     assert len(lines) == 1 and lines[0].startswith("Error: ") and Path(bad).name in lines[0]
     assert WHAT[case] in lines[0]
     assert tree(tmp_path) == before
