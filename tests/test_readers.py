@@ -156,6 +156,15 @@ def test_kangxi_radicals_in_a_text_layer_become_ideographs():
     assert _radicals("\u2f2f作\u2f45案\u2f42件") == "工作方案文件"
 
 
+def test_a_last_page_with_only_a_signature_keeps_its_lines_apart():
+    from kg.readers.pdf import Line, join_lines
+
+    body = [Line(90, 100 + 20 * i, 500, 116 + 20 * i, "正文排满一行的文字，" * 2) for i in range(6)]
+    body[-1] = Line(122, 200, 260, 216, "此复。")
+    signature = [Line(436, 100, 500, 116, "市科委"), Line(390, 120, 500, 136, "2023年12月9日")]
+    assert join_lines([body, signature]).split("\n\n")[-2:] == ["市科委", "2023年12月9日"]
+
+
 def test_a_full_line_followed_by_an_indented_one_ends_a_paragraph():
     from kg.readers.pdf import Line, join_lines
 

@@ -42,6 +42,8 @@ LIBRARY = "pymupdf"
 
 #: Fewer characters of text than this per page, on average, is a PDF without a text layer.
 MIN_CHARS_PER_PAGE = 20
+#: A page with fewer lines than this takes the text edges of the document's other pages.
+MIN_PAGE_LINES = 5
 
 _PAGE_NUMBER = re.compile(
     r"[-—–―_·•\s]*(?:第\s*)?\d{1,4}\s*页?\s*(?:(?:[/／]|共|of)\s*\d{1,4}\s*页?)?[-—–―_·•\s]*"
@@ -164,13 +166,20 @@ def join_lines(pages: list[list[Line]]) -> str:
     >>> join_lines([page])
     '市科委打造InnoMatch全球技术供需对接平台，为高新技术企业提供服务。\\n\\n下一段。'
     """
+    # a page's own text edges, or the document's (median) when it has too few lines to show
+    # them: a last page holding only a right-aligned signature and date is not "full" lines
+    edges = [(min(ln.x0 for ln in lines), max(ln.x1 for ln in lines)) for lines in pages if len(lines) >= MIN_PAGE_LINES]
+    doc_left = statistics.median(e[0] for e in edges) if edges else None
+    doc_right = statistics.median(e[1] for e in edges) if edges else None
     flat: list[tuple[Line, float, float, float]] = []  # line, left and right edge, character size
     for lines in pages:
         if not lines:
             continue
         size = statistics.median(line.y1 - line.y0 for line in lines)
-        left = min(line.x0 for line in lines)
-        right = max(line.x1 for line in lines)
+        if len(lines) >= MIN_PAGE_LINES or doc_left is None or doc_right is None:
+            left, right = min(line.x0 for line in lines), max(line.x1 for line in lines)
+        else:
+            left, right = doc_left, doc_right
         flat += [(line, left, right, size) for line in lines]
     parts: list[str] = []
     for i, (line, _left, right, size) in enumerate(flat):
