@@ -270,3 +270,17 @@ def test_a_bad_file_is_reported_and_skipped_without_strict(case, request, tmp_pa
     summary = json.loads(result.stdout)
     assert summary["documents"] == 1
     assert [(Path(f["path"]).name, WHAT[case] in f["message"]) for f in summary["failures"]] == [(Path(bad).name, True)]
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_the_text_report_lists_ignored_files_and_notes(downloads, tmp_path):
+    result = CliRunner().invoke(cli, ["build", str(downloads), "--manifest", str(downloads / "sources.csv"),
+                                      "--out", str(tmp_path / "out"), "--cache", str(tmp_path / "cache")])
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    assert f"ignored {downloads / 'README.md'}: a README, not a document" in lines
+    assert f"ignored {downloads / 'sources.csv'}: the manifest" in lines
+    notes = [line for line in lines if line.startswith("note: ")]
+    assert len(notes) == 2 and "文号" in notes[0] and "missing.pdf" in notes[1]
+    assert result.stdout.rstrip().endswith(f"{tmp_path / 'out' / 'texts'}/")
