@@ -116,6 +116,14 @@ def test_an_xhtml_page_with_an_xml_declaration_is_read(tmp_path):
     assert read_document(_write(page, "page.xhtml", tmp_path)).text == read_document(PAGE).text
 
 
+def test_a_big5_web_page_is_read_in_the_charset_it_declares(tmp_path):
+    page = ("<html><head><meta charset='big5'></head><body><div class='content'>"
+            "<p>數碼港為初創企業提供創科支援服務，累計支援逾八百家企業。</p>"
+            "<p>香港科技園公司管理創新及科技基金的多項計劃。</p></div></body></html>")
+    doc = read_document(_write(page.encode("big5"), "hk.html", tmp_path))
+    assert doc.text == "數碼港為初創企業提供創科支援服務，累計支援逾八百家企業。\n\n香港科技園公司管理創新及科技基金的多項計劃。"
+
+
 def test_a_gbk_web_page_is_read(tmp_path):
     page = PAGE.read_text(encoding="utf-8").replace('charset="utf-8"', 'charset="gbk"')
     path = _write(page.encode("gb18030"), "gbk.htm", tmp_path)

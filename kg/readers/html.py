@@ -48,6 +48,10 @@ _SOURCE_META = ("contentsource", "source", "dc.publisher", "dcterms.publisher", 
 _ISO = re.compile(r"((?:19|20)\d\d)\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})")
 _SPACES = re.compile(r"[ \t\r\n\f\v\xa0]+")
 _XML_DECLARATION = re.compile(r"\A\s*<\?xml[^>]*\?>")
+_CHARSET = re.compile(rb"""charset\s*=\s*["']?([A-Za-z0-9_-]+)""", re.I)
+#: charsets kg.readers.text.decode recognises by itself (and where a declaration is often wrong)
+_DECODED = frozenset({"utf-8", "utf8", "utf-16", "gb2312", "gbk", "gb18030", "ascii", "us-ascii",
+                      "iso-8859-1", "latin1", "windows-1252"})
 
 
 def sniff(data: bytes, suffix: str) -> bool:
@@ -61,10 +65,9 @@ def sniff(data: bytes, suffix: str) -> bool:
 def read(data: bytes, name: str, fmt: Format | None) -> Reading:
     """The main content of the page as text, with the title, date and publisher it declares."""
     from kg.readers import Format, Reading
-    from kg.readers.text import decode
 
     # an XML declaration names the encoding of bytes; the page is text by now (lxml refuses both)
-    page = _XML_DECLARATION.sub("", decode(data, name=name), count=1)
+    page = _XML_DECLARATION.sub("", _decode_page(data, name), count=1)
     _quiet()
     try:
         import trafilatura
@@ -98,6 +101,21 @@ def read(data: bytes, name: str, fmt: Format | None) -> Reading:
     date = _iso(meta.get("date")) or _labelled_date(tree)
     publisher = meta.get("publisher") or (guessed.sitename if guessed else None)
     return Reading(text, Format.HTML, title=_clean(title), date=date, publisher=_clean(publisher))
+
+
+def _decode_page(data: bytes, name: str) -> str:
+    """The page as text: in the charset it declares when that is not one :func:`decode` tries
+    (Big5 pages from Hong Kong and Taiwan), else by :func:`kg.readers.text.decode`."""
+    from kg.readers.text import decode
+
+    m = _CHARSET.search(data[:4096])
+    declared = m.group(1).decode("ascii").lower() if m else ""
+    if declared and declared not in _DECODED:
+        try:
+            return data.decode(declared)
+        except (LookupError, UnicodeDecodeError):
+            pass  # a wrong or unknown declaration: decode as any other file
+    return decode(data, name=name)
 
 
 def _quiet() -> None:
