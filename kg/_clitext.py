@@ -12,7 +12,7 @@ from typing import Any
 
 from kg._links import KIND_LABELS
 from kg.model import RELATION_LABELS
-from kg.paths import Card, Hop, Index, Path, document_json, shorten, source_of
+from kg.paths import Card, Hop, Index, Path, document_json, shorten, source_of, url_of
 
 __all__ = ["arrow", "print_paths", "print_card", "source_text"]
 
@@ -20,9 +20,14 @@ __all__ = ["arrow", "print_paths", "print_card", "source_text"]
 SHOWN = 2
 
 
-def source_text(number: str, date: str | None) -> str:
-    """``文号, date`` (or just the 文号 / file id)."""
-    return f"{number}, {date}" if date else number
+def source_text(number: str, date: str | None, url: str | None = None) -> str:
+    """``文号, date`` (or just the 文号 / file id), then the document's URL when it is known."""
+    text = f"{number}, {date}" if date else number
+    return f"{text} {url}" if url else text
+
+
+def _source(index: Index, doc_id: str) -> str:
+    return source_text(*source_of(index, doc_id), url_of(index, doc_id))
 
 
 def arrow(relation: str, forward: bool) -> str:
@@ -82,7 +87,7 @@ def _print_hop(console: Any, index: Index, hop: Hop) -> None:
         if who and ev.get("entity"):
             text = f"{index.label(ev['entity'])}: {text}"
         if source:
-            text += " — " + source_text(*source_of(index, ev.get("doc", "")))
+            text += " — " + _source(index, ev.get("doc", ""))
         return text
 
     for step in hop.steps:
@@ -114,7 +119,7 @@ def _print_hop(console: Any, index: Index, hop: Hop) -> None:
         docs = hop.documents or ((hop.document,) if hop.document else ())
         for doc_id in docs[:SHOWN]:
             doc = document_json(index, doc_id)
-            line(" · ".join(str(x) for x in (doc["number"] or doc_id, doc["issuer"], doc["date"]) if x))
+            line(" · ".join(str(x) for x in (doc["number"] or doc_id, doc["issuer"], doc["date"], url_of(index, doc_id)) if x))
             for ev in hop.evidence:
                 if ev.get("doc") == doc_id:
                     line(quote(ev, names, who=True, source=False), 8)
@@ -145,7 +150,7 @@ def print_card(console: Any, index: Index, entity: Card) -> None:
             console.print(f"  {escape(node['label'])} [cyan]{arrow(edge['relation'], forward)}[/] "
                           f"{escape(index.label(other))}")
             for ev in edge.get("evidence", []):
-                src = source_text(*source_of(index, ev.get("doc", "")))
+                src = _source(index, ev.get("doc", ""))
                 text = shorten(ev.get("text", ""), names + [index.label(other)])
                 console.print(f"      [dim]“{escape(text)}” — {escape(src)}[/]")
     if entity.observations:
@@ -154,14 +159,14 @@ def print_card(console: Any, index: Index, entity: Card) -> None:
                       title_justify="left")
         for obs in entity.observations:
             value = f"{obs.get('qualifier') or ''}{obs['value']:g}"
-            src = source_text(*source_of(index, obs.get("evidence", {}).get("doc", "")))
+            src = _source(index, obs.get("evidence", {}).get("doc", ""))
             table.add_row(str(obs.get("year") or "—"), escape(obs.get("measure", "")), value,
                           escape(obs.get("unit", "")), escape(src))
         console.print(table)
     if entity.documents:
         console.print()
-        table = Table("文号", "date", "title", "file", title="Mentioned in", title_justify="left")
+        table = Table("文号", "date", "title", "file", "url", title="Mentioned in", title_justify="left")
         for doc in entity.documents:
             table.add_row(escape(doc["number"] or "—"), doc["date"] or "—",
-                          escape(doc["title"] or ""), escape(doc["id"]))
+                          escape(doc["title"] or ""), escape(doc["id"]), escape(url_of(index, doc["id"]) or "—"))
         console.print(table)

@@ -8,7 +8,7 @@ from collections import Counter
 
 from kg.model import DocumentMeta
 
-__all__ = ["parse_header"]
+__all__ = ["parse_header", "labelled_date"]
 
 
 _NUMBER = re.compile(r"[\u4e00-\u9fff]{2,6}[〔\[［(（【]\s*\d{4}\s*[〕\]］)）】]\s*\d+\s*号")
@@ -53,7 +53,7 @@ def _signing_date(lines: list[str]) -> str | None:
     return signed or issued
 
 
-def _labelled_date(lines: list[str]) -> str | None:
+def labelled_date(lines: list[str]) -> str | None:
     """A date given in a labelled field of a web page: ``发布日期:2025-11-18``, ``发布时间: 2021-06-03 17:35``."""
     for line in lines:
         label = _DATE_LABEL.search(line)
@@ -112,7 +112,7 @@ def parse_header(clean: str) -> DocumentMeta:
             if m and "：" not in line:
                 meta.agency = line
                 break
-    meta.date = _labelled_date(lines[:30]) or _signing_date(lines) or _first_date(lines[:10])
+    meta.date = labelled_date(lines[:30]) or _signing_date(lines) or _first_date(lines[:10])
     if meta.date:
         meta.year = int(meta.date[:4])
     else:

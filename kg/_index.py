@@ -9,6 +9,8 @@ Version 2 added the document layer: each document's ``issuer`` (node id) and ``s
 (``[start, end, paragraph, text]`` of every sentence that mentions an entity), and each
 node's ``mentions`` (document id → indexes into that document's ``sentences``). Readers take
 version 1 files too; they simply have no sentences, so only typed and document links exist.
+Documents later gained ``format``, ``url``, ``publisher``, ``sha256`` and ``text`` (the path of
+the text evidence offsets point into, ``texts/<doc id>.txt``); readers use ``.get`` for them.
 """
 
 from __future__ import annotations

@@ -66,11 +66,17 @@ class ExtractionCache:
         self.directory = Path(directory)
         self.pipeline = pipeline  # kg.nlp.pipeline_digest of the config the build extracts with
 
-    def key(self, path: str | os.PathLike[str], data: bytes) -> str:
-        """The cache key of the document at ``path`` whose bytes are ``data``."""
+    def key(self, path: str | os.PathLike[str], data: bytes, *, extra: str = "") -> str:
+        """The cache key of the document at ``path`` whose bytes are ``data``.
+
+        ``extra`` is whatever else the extraction depends on (the build passes the document
+        id, its manifest row and the version of the reader and reader library for its format).
+        """
         h = hashlib.sha256(code_version().encode("ascii") + b"\0" + self.pipeline.encode("ascii"))
         h.update(b"\0" + str(path).encode("utf-8", "surrogateescape") + b"\0")
         h.update(hashlib.sha256(data).digest())
+        if extra:
+            h.update(b"\0" + extra.encode("utf-8", "surrogateescape"))
         return h.hexdigest()
 
     def _file(self, key: str) -> Path:

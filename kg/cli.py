@@ -55,33 +55,41 @@ def cli() -> None:
 @click.option("--cache", "cache_dir", default=".kgcache", show_default=True, type=click.Path(file_okay=False),
               help="Directory of cached per-document extractions; unchanged documents are not re-extracted.")
 @click.option("--no-cache", is_flag=True, help="Extract every document again; neither read nor write the cache.")
+@click.option("--manifest", "manifest", default=None, type=click.Path(dir_okay=False),
+              help="A .csv or .jsonl file of sources: path, url, title, date, issuer, 文号 per document; "
+                   "used over what the headers say, every difference reported.")
 @config_option
 @model_option
 @format_option("text", "json")
 @handle_errors
 def build(paths: tuple[str, ...], out_dir: str, strict: bool, no_validate: bool, workers: int,
-          cache_dir: str, no_cache: bool, config: str | None, model: str | None, fmt: str) -> None:
+          cache_dir: str, no_cache: bool, manifest: str | None, config: str | None, model: str | None,
+          fmt: str) -> None:
     """Build the graph from documents (default: seeds/) into --out (default: build/).
 
     \b
-    Writes stikg.ttl, stikg.nq (one named graph per document), graph.json and
-    extraction.jsonl, validates the graph against ontology/shapes.ttl and
-    prints a summary.
+    Reads .txt, .md, .html (saved web pages), .pdf (with a text layer), .docx and
+    .doc (with antiword). Writes stikg.ttl, stikg.nq (one named graph per
+    document), graph.json, extraction.jsonl and texts/ (each document's text as
+    read, which evidence offsets point into), validates the graph against
+    ontology/shapes.ttl and prints a summary. Every file under a folder is read
+    or reported with the reason.
     \b
     Example:
       kg build seeds/ --out build/
+      kg build downloads/ --manifest downloads/sources.csv
       kg build corpus/ --workers 2          # parallel extraction
       kg build seeds/ --no-cache            # re-extract everything
     """
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from kg.documents import iter_paths
+    from kg.documents import iter_sources
     from kg.pipeline import build as run_build
 
     paths = paths or ("seeds",)
     err = Console(stderr=True)
-    total = len(iter_paths(paths))
+    total = len(iter_sources(paths, exclude=[manifest] if manifest else [])[0])
     with Progress(
         TextColumn("[bold]extracting"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
         console=err, transient=True, disable=fmt == "json" or not err.is_terminal,
@@ -92,8 +100,11 @@ def build(paths: tuple[str, ...], out_dir: str, strict: bool, no_validate: bool,
             bar.update(task, advance=1, description=path.rsplit("/", 1)[-1])
 
         result = run_build(paths, out_dir, strict=strict, validate=not no_validate, progress=step,
-                           workers=workers, cache=None if no_cache else cache_dir, config=config, model=model)
+                           workers=workers, cache=None if no_cache else cache_dir, config=config,
+                           manifest=manifest, model=model)
     summary = result.summary()
+    summary["ignored"] = [{"path": p, "reason": why} for p, why in result.ignored]
+    summary["notes"] = list(result.notes)
     summary["cache"] = {"hits": result.cache_hits, "misses": result.cache_misses}
     summary["out"] = str(result.out_dir)
     summary["failures"] = [{"path": f.path, "message": f.message} for f in result.failures]
@@ -103,6 +114,10 @@ def build(paths: tuple[str, ...], out_dir: str, strict: bool, no_validate: bool,
         return
     for f in result.failures:
         click.echo(f"skipped {f.path}: {f.message}", err=True)
+    for p, why in result.ignored:
+        click.echo(f"ignored {p}: {why}", err=True)
+    for note in result.notes:
+        click.echo(f"note: {note}", err=True)
     _print_summary(summary)
     if not no_cache:
         failed = f", {len(result.failures)} failed" if result.failures else ""
@@ -112,7 +127,7 @@ def build(paths: tuple[str, ...], out_dir: str, strict: bool, no_validate: bool,
         click.echo(f"SHACL: {v}", err=True)
     if result.violations:
         click.echo(f"{len(result.violations)} SHACL violation(s); see `kg validate`.", err=True)
-    click.echo(f"Wrote {', '.join(str(p) for p in result.files)}")
+    click.echo(f"Wrote {', '.join(str(p) + ('/' if p.is_dir() else '') for p in result.files)}")
 
 
 def _print_summary(summary: dict[str, Any]) -> None:

@@ -15,22 +15,28 @@ Example
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
-import html as _html
 import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from kg._header import parse_header
-from kg.errors import InputError
+from kg.errors import DocumentError
 from kg.model import Document, Sentence
+from kg.readers import SUFFIXES as _READER_SUFFIXES
+from kg.readers import Format, Reading
+from kg.readers import read as read_bytes
+from kg.readers.text import decode
 
 __all__ = [
     "analysis_text",
     "SUFFIXES",
     "DocumentError",
+    "Format",
+    "iter_sources",
     "decode",
     "read_document",
     "read_text_document",
@@ -40,150 +46,11 @@ __all__ = [
     "parse_header",
 ]
 
-#: File suffixes read as documents when a directory is expanded.
-SUFFIXES: tuple[str, ...] = (".txt", ".md", ".markdown", ".html", ".htm")
-_HTML_SUFFIXES = (".html", ".htm")
+#: File suffixes of the formats stikg reads (:mod:`kg.readers`).
+SUFFIXES: tuple[str, ...] = _READER_SUFFIXES
 
-
-class DocumentError(InputError):
-    """A document cannot be read; the message is one line naming the file and what to do."""
-
-
-# --------------------------------------------------------------------------- decoding
-
-_MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF", "PDF"),
-    (b"\x89PNG", "PNG image"),
-    (b"\xff\xd8\xff", "JPEG image"),
-    (b"GIF87a", "GIF image"),
-    (b"GIF89a", "GIF image"),
-    (b"PK\x03\x04", "ZIP/Office"),
-)
-_CONTROL_BYTES = frozenset(range(0x20)) - {0x09, 0x0A, 0x0C, 0x0D, 0x1B}
-_SAMPLE = 8192
-
-
-def _binary_error(name: str, what: str) -> DocumentError:
-    return DocumentError(
-        f"{name}: looks like a binary file ({what}), not text; "
-        "convert it to a .txt, .md or .html text file first"
-    )
-
-
-def _utf16_without_bom(sample: bytes) -> str | None:
-    """'utf-16-le'/'utf-16-be' when NUL bytes sit almost only at odd/even positions."""
-    even = sample[0::2].count(0)
-    odd = sample[1::2].count(0)
-    if even + odd < max(2, len(sample) // 100):
-        return None
-    if odd >= 9 * even:
-        return "utf-16-le"
-    if even >= 9 * odd:
-        return "utf-16-be"
-    return None
-
-
-def _too_many_controls(text: str) -> bool:
-    sample = text[:_SAMPLE]
-    bad = sum(1 for ch in sample if ord(ch) in _CONTROL_BYTES or ch == "\x7f")
-    return bad > max(2, len(sample) // 20)
-
-
-def decode(data: bytes, *, name: str = "<bytes>") -> str:
-    """Decode document bytes strictly: UTF-8 (± BOM), UTF-16 (BOM or NUL pattern), GB18030/GBK.
-
-    The byte-order mark is removed, so offsets into the result start at the first
-    character after it. Raises :class:`DocumentError` for empty, binary (PDF, images,
-    ZIP, many control bytes) or undecodable input; ``name`` is used in the message.
-
-    >>> decode("沪科提复".encode("gbk"), name="a.txt")
-    '沪科提复'
-    """
-    for magic, what in _MAGIC:
-        if data.startswith(magic):
-            raise _binary_error(name, what)
-    candidates: list[tuple[str, bytes]]
-    if data.startswith(b"\xef\xbb\xbf"):
-        candidates = [("utf-8", data[3:])]
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        enc = "utf-16-le" if data.startswith(b"\xff\xfe") else "utf-16-be"
-        candidates = [(enc, data[2:])]
-    elif b"\x00" in data[:_SAMPLE]:
-        enc16 = _utf16_without_bom(data[:_SAMPLE])
-        if enc16 is None:
-            raise _binary_error(name, "NUL bytes")
-        candidates = [(enc16, data)]
-    else:
-        sample = data[:_SAMPLE]
-        if sum(1 for b in sample if b in _CONTROL_BYTES) > max(2, len(sample) // 20):
-            raise _binary_error(name, "control bytes")
-        candidates = [("utf-8", data), ("gb18030", data)]
-    for enc, payload in candidates:
-        try:
-            text = payload.decode(enc)
-        except UnicodeDecodeError:
-            continue
-        if not text.strip():
-            raise DocumentError(f"{name}: the file is empty; give a document with text in it")
-        if _too_many_controls(text):
-            raise _binary_error(name, "control characters")
-        return text
-    if not data.strip():
-        raise DocumentError(f"{name}: the file is empty; give a document with text in it")
-    raise DocumentError(f"{name}: is not UTF-8, UTF-16 or GB18030 text; convert it to UTF-8")
-
-
-# --------------------------------------------------------------------------- HTML
-
-_HTML_TOKEN = re.compile(
-    r"<!--.*?(?:-->|\Z)"
-    r"|<(script|style|noscript|template)\b[^>]*>.*?(?:</\1\s*>|\Z)"
-    r"|<!\[CDATA\[.*?(?:\]\]>|\Z)"
-    r"|</?([a-zA-Z][a-zA-Z0-9]*)\b[^>]*>"
-    r"|<[!?][^>]*>"
-    r"|&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);?",
-    re.S,
-)
-_BLOCK_TAGS = frozenset(
-    "p br div li ul ol h1 h2 h3 h4 h5 h6 tr table thead tbody tfoot section article header "
-    "footer nav aside main blockquote pre hr title dd dt dl figure figcaption address".split()
-)
-_CELL_TAGS = frozenset({"td", "th"})
-
-
-def _strip_html(text: str) -> tuple[str, list[int]]:
-    """Tags out, block tags → newline, entities decoded; newlines in text → spaces."""
-    parts: list[str] = []
-    offsets: list[int] = []
-
-    def copy(a: int, b: int) -> None:
-        if a < b:
-            parts.append(text[a:b].replace("\n", " ").replace("\r", " "))
-            offsets.extend(range(a, b))
-
-    pos = 0
-    for m in _HTML_TOKEN.finditer(text):
-        copy(pos, m.start())
-        pos = m.end()
-        tok = m.group(0)
-        if tok.startswith("&"):
-            decoded = _html.unescape(tok)
-            if decoded == tok:
-                copy(m.start(), m.end())
-            else:
-                decoded = decoded[: len(tok)]
-                parts.append(decoded)
-                offsets.extend(range(m.start(), m.start() + len(decoded)))
-        elif m.group(2):
-            tag = m.group(2).lower()
-            if tag in _BLOCK_TAGS:
-                parts.append("\n")
-                offsets.append(m.start())
-            elif tag in _CELL_TAGS:
-                parts.append(" ")
-                offsets.append(m.start())
-    copy(pos, len(text))
-    return "".join(parts), offsets
+#: File names a folder may hold that are not documents: they are listed as ignored, not read.
+_NOT_DOCUMENTS = ("readme",)
 
 
 # --------------------------------------------------------------------------- clean text
@@ -301,12 +168,12 @@ def _breaks_before(prev: _Line) -> bool:
     )
 
 
-def clean_text(text: str, *, html: bool = False) -> tuple[str, list[int]]:
+def clean_text(text: str, *, format: Format = Format.TEXT) -> tuple[str, list[int]]:
     """Strip markup and join page breaks; return ``(clean, offsets)`` with ``text[offsets[i]]``.
 
-    Markdown ``**``/``__``, heading ``#``s, ``>`` quotes and ``---`` rules are removed (with
-    ``html=True`` instead: tags removed, script/style dropped, block tags → newline, entities
-    decoded — a decoded character maps to the entity's ``&``). Spaces are collapsed to one and
+    For text and Markdown (``format`` TEXT or MARKDOWN) Markdown ``**``/``__``, heading ``#``s,
+    ``>`` quotes and ``---`` rules are removed; the text other readers produce (web pages,
+    PDF, Word) has no markup and keeps every character. Spaces are collapsed to one and
     dropped between two CJK characters. A line cut by a layout page break (a long prose line
     ending in a CJK character, ``，``, ``、``, ``《``, ``（``, ``“``, digit or letter, followed
     after blank lines by a line that is not a heading or bullet and ends the sentence) is
@@ -315,10 +182,8 @@ def clean_text(text: str, *, html: bool = False) -> tuple[str, list[int]]:
     >>> clean_text("张江复旦国际创新中心、同济大学科学中心、张江复旦国际创\\n\\n新中心等机构。")[0]
     '张江复旦国际创新中心、同济大学科学中心、张江复旦国际创新中心等机构。'
     """
-    if html:
-        src, base = _strip_html(text)
-    else:
-        src, base = text, None
+    markdown = format in (Format.TEXT, Format.MARKDOWN)
+    src = text
     bounds: list[tuple[int, int]] = []
     pos = 0
     while True:
@@ -328,7 +193,7 @@ def clean_text(text: str, *, html: bool = False) -> tuple[str, list[int]]:
             break
         bounds.append((pos, nl))
         pos = nl + 1
-    lines = [_clean_line(src, a, b, markdown=not html) for a, b in bounds]
+    lines = [_clean_line(src, a, b, markdown=markdown) for a, b in bounds]
     filled = [i for i, line in enumerate(lines) if line.text]
     # joins[k]: filled[k] continues into filled[k + 1]; decided right to left for chains
     joins = [False] * len(filled)
@@ -356,9 +221,7 @@ def clean_text(text: str, *, html: bool = False) -> tuple[str, list[int]]:
             if filled[k + 1] > i + 1:
                 parts.append("\n")
                 positions.append(bounds[i + 1][1])
-    clean = "".join(parts)
-    offsets = positions if base is None else [base[p] for p in positions]
-    return clean, offsets
+    return "".join(parts), positions
 
 
 # --------------------------------------------------------------------------- analysis view
@@ -469,37 +332,59 @@ def _add_sentence(clean: str, start: int, end: int, out: list[Sentence]) -> None
 # --------------------------------------------------------------------------- files
 
 
-def _is_html(path: str, text: str) -> bool:
-    if path.lower().endswith(_HTML_SUFFIXES):
-        return True
-    return text.lstrip()[:15].lower().startswith(("<!doctype html", "<html"))
+def _document(reading: Reading, *, id: str, path: str, sha256: str) -> Document:
+    """A :class:`Document` of what a reader produced: cleaned, header parsed, gaps filled.
+
+    What the header says comes first — read in the text as written, then, for what that
+    leaves open, in its :func:`analysis_text` view (a traditional-script or full-width 文号
+    is found, in simplified script); the title, date and publisher the file declares (a
+    page's ``<meta>``, a PDF's title) fill what the header leaves open, and a declared date
+    gives the document's year.
+    """
+    clean, offsets = clean_text(reading.text, format=reading.format)
+    meta = parse_header(clean)
+    analysed = analysis_text(clean)
+    if analysed != clean:  # traditional script, full-width digits: what the header left open
+        found = parse_header(analysed)
+        for f in dataclasses.fields(meta):
+            if not getattr(meta, f.name) and getattr(found, f.name):
+                setattr(meta, f.name, getattr(found, f.name))
+    if meta.title is None and reading.title:
+        meta.title = reading.title
+    if meta.date is None and reading.date:
+        meta.date = reading.date
+        meta.year = int(reading.date[:4])
+    if reading.publisher:
+        meta.publisher = reading.publisher
+    return Document(id=id, path=path, text=reading.text, clean=clean, offsets=offsets, meta=meta,
+                    sha256=sha256, format=reading.format.value, notes=list(reading.notes))
 
 
 def read_text_document(
-    text: str, *, id: str = "doc", path: str = "<text>", html: bool | None = None
+    text: str, *, id: str = "doc", path: str = "<text>", format: Format | None = None
 ) -> Document:
-    """Build a :class:`Document` from a string (HTML if ``html`` or the path/content says so).
+    """Build a :class:`Document` from a string; ``format`` by default from the path and content.
 
-    ``sha256`` is the hash of the UTF-8 encoding of ``text``.
+    A web page is read by :mod:`kg.readers.html` (its main content becomes the text); other
+    strings are text or Markdown. ``sha256`` is the hash of the UTF-8 encoding of ``text``.
     """
-    if html is None:
-        html = _is_html(path, text)
-    clean, offsets = clean_text(text, html=html)
-    return Document(
-        id=id,
-        path=path,
-        text=text,
-        clean=clean,
-        offsets=offsets,
-        meta=parse_header(clean),
-        sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-    )
+    data = text.encode("utf-8")
+    if format is None:
+        from kg.readers import html
+
+        suffix = Path(path).suffix.lower()
+        format = Format.HTML if html.sniff(data, suffix) else (
+            Format.MARKDOWN if suffix in (".md", ".markdown") else Format.TEXT)
+    reading = read_bytes(data, path, format) if format == Format.HTML else Reading(text, format)
+    return _document(reading, id=id, path=path, sha256=hashlib.sha256(data).hexdigest())
 
 
-def read_document(path: str | Path) -> Document:
-    """Read one document file: decode, clean, parse the header; ``id`` is the file stem.
+def read_document(path: str | Path, *, id: str | None = None) -> Document:
+    """Read one document file of any supported format; ``id`` defaults to the file stem.
 
-    Raises :class:`DocumentError` for a missing or unreadable file (see :func:`decode`).
+    The format is sniffed from the bytes (:func:`kg.readers.sniff`); ``sha256`` is the hash
+    of the file's bytes. Raises :class:`DocumentError` — one line naming the file and what
+    to do — for a missing, unreadable, unsupported, empty, scanned or encrypted file.
     """
     p = Path(path)
     try:
@@ -510,38 +395,47 @@ def read_document(path: str | Path) -> Document:
         raise DocumentError(f"{path}: is a directory; give a document file") from None
     except OSError as err:
         raise DocumentError(f"{path}: cannot be read ({err.strerror}); check permissions") from None
-    text = decode(data, name=str(path))
-    doc = read_text_document(text, id=p.stem, path=str(path))
-    doc.sha256 = hashlib.sha256(data).hexdigest()
-    return doc
+    reading = read_bytes(data, str(path))
+    return _document(reading, id=id or p.stem, path=str(path), sha256=hashlib.sha256(data).hexdigest())
 
 
-def _is_document(path: Path, root: Path) -> bool:
-    rel = path.relative_to(root)
-    return (
-        path.suffix.lower() in SUFFIXES
-        and not any(part.startswith(".") for part in rel.parts)
-        and path.stem.lower() != "readme"
-        and path.is_file()
-    )
+def iter_sources(
+    paths: Iterable[str | Path], *, exclude: Iterable[str | Path] = ()
+) -> tuple[list[Path], list[tuple[Path, str]]]:
+    """Files to read under ``paths``, in a stable order, and the files left out with the reason.
 
-
-def iter_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Expand files and directories into the document files to read, in a stable order.
-
-    Directories are searched recursively for ``SUFFIXES`` files (sorted; hidden files and
-    README files skipped); files are taken as given; duplicates are dropped.
-    Raises :class:`DocumentError` for a missing path or a directory without documents.
+    Directories are searched recursively (sorted). Every file is taken whatever its suffix —
+    one that is not a document fails when read and is reported with its reason — except
+    hidden files and folders (one entry per hidden top-level entry), README files and the
+    files in ``exclude`` (such as the manifest), which are returned as ignored. Files given
+    by name are taken as given; duplicates are dropped. Raises :class:`DocumentError` for a
+    missing path or a folder without files.
     """
+    skip = {Path(e).resolve() for e in exclude}
     found: list[Path] = []
+    ignored: list[tuple[Path, str]] = []
     seen: set[Path] = set()
     for item in paths:
         p = Path(item)
         if p.is_dir():
-            docs = sorted(f for f in p.rglob("*") if _is_document(f, p))
+            docs = []
+            for f in sorted(p.rglob("*")):
+                rel = f.relative_to(p)
+                if any(part.startswith(".") for part in rel.parts[:-1]):
+                    continue  # inside a hidden folder, which is listed once
+                if rel.name.startswith("."):
+                    ignored.append((f, "hidden"))
+                elif f.is_dir():
+                    continue
+                elif f.resolve() in skip:
+                    ignored.append((f, "the manifest"))
+                elif f.stem.lower() in _NOT_DOCUMENTS:
+                    ignored.append((f, "a README, not a document"))
+                else:
+                    docs.append(f)
             if not docs:
                 raise DocumentError(
-                    f"{item}: contains no .txt/.md/.html documents; give a folder with documents"
+                    f"{item}: contains no documents; give a folder with .txt, .html, .pdf or .docx files"
                 )
         elif p.exists():
             docs = [p]
@@ -551,4 +445,9 @@ def iter_paths(paths: Iterable[str | Path]) -> list[Path]:
             if doc not in seen:
                 seen.add(doc)
                 found.append(doc)
-    return found
+    return found, ignored
+
+
+def iter_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """The files :func:`iter_sources` would read under ``paths``."""
+    return iter_sources(paths)[0]

@@ -16,6 +16,7 @@ __all__ = [
     "OutputError",
     "ServerError",
     "ConfigError",
+    "DocumentError",
 ]
 
 
@@ -66,3 +67,7 @@ class ServerError(KgError, RuntimeError):
 
 class ConfigError(InputError):
     """A pipeline config (or a data file it names) that cannot make a pipeline."""
+
+
+class DocumentError(InputError):
+    """A document cannot be read; the message is one line naming the file and what to do."""

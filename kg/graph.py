@@ -23,6 +23,7 @@ from urllib.parse import quote
 from kg._index import INDEX_VERSION, document_creator, graph_counts, read_index
 from kg.model import SYMMETRIC_RELATIONS, Corpus, Document, Sentence, base_type
 from kg.names import clean_name
+from kg.readers import MEDIA_TYPES, Format
 
 if TYPE_CHECKING:
     from rdflib import Dataset, Graph
@@ -147,7 +148,13 @@ def to_quads(corpus: Corpus) -> list[Quad]:
         s = _u(doc_iri(d.id))
         add(s, _u(rdf + "type"), _u(STIKG + "SourceDocument"), g)
         add(s, _u(rdf + "type"), _u(prov + "Entity"), g)
-        add(s, _u(dct + "source"), _lit(_basename(d.path)), g)
+        # where the document came from: its address when the manifest gives one, else its file name
+        add(s, _u(dct + "source"), _u(_web_iri(d.meta.url)) if d.meta.url else _lit(_basename(d.path)), g)
+        add(s, _u(STIKG + "fileName"), _lit(_basename(d.path)), g)
+        add(s, _u(STIKG + "textFile"), _lit(f"texts/{d.id}.txt"), g)
+        add(s, _u(dct + "format"), _lit(MEDIA_TYPES[Format(d.format)]), g)
+        if d.meta.publisher:
+            add(s, _u(dct + "publisher"), _lit(d.meta.publisher, "zh"), g)
         add(s, _u(rdfs + "label"), _lit(d.meta.number or d.meta.title or d.id, "zh"), g)
         if d.sha256:
             add(s, _u(STIKG + "sha256"), _lit(d.sha256), g)
@@ -229,6 +236,11 @@ def _provenance(add: Any, node: str, ev: Any, rule: str, g: str) -> None:
     add(node, _u(STIKG + "startOffset"), _int(ev.start), g)
     add(node, _u(STIKG + "endOffset"), _int(ev.end), g)
     add(node, _u(STIKG + "rule"), _lit(rule), g)
+
+
+def _web_iri(url: str) -> str:
+    """``url`` with the characters an IRI cannot hold (spaces, ``<>"{}|\\^```) percent-encoded."""
+    return "".join(f"%{ord(ch):02X}" if ch in ' <>"{}|\\^`' or ord(ch) < 0x21 else ch for ch in url)
 
 
 def _basename(path: str) -> str:
@@ -357,6 +369,8 @@ def _doc_json(d: Document) -> dict[str, Any]:
         "path": _basename(d.path), "number": m.number, "date": m.date,
         "year": m.year, "title": m.title, "agency": m.agency, "addressees": list(m.addressees),
         "session": m.session, "proposal_number": m.proposal_number,
+        "url": m.url, "publisher": m.publisher, "format": d.format, "sha256": d.sha256 or None,
+        "text": f"texts/{d.id}.txt",
     }
 
 

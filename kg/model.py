@@ -146,6 +146,8 @@ class DocumentMeta:
     session: str | None = None  # 市政协十三届五次会议
     cc: list[str] = field(default_factory=list)  # offices in the 抄送 line
     kind: str | None = None  # "reply" or "report"
+    publisher: str | None = None  # who published the page or file (<meta name="ContentSource">, the manifest)
+    url: str | None = None  # where the document was published (the manifest's url)
 
 
 @dataclass
@@ -164,6 +166,8 @@ class Document:
     offsets: list[int]
     meta: DocumentMeta = field(default_factory=DocumentMeta)
     sha256: str = ""
+    format: str = "text"  # the kg.readers.Format value of the reader that produced ``text``
+    notes: list[str] = field(default_factory=list)  # what the build should tell (manifest conflicts)
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a ``[start, end)`` span of ``clean`` to a span of ``text``."""
@@ -349,7 +353,7 @@ class Extraction:
         """The SPEC extraction JSON for this document (ids local to the document)."""
         ids = {e.key: f"e{i}" for i, e in enumerate(self.entities, 1)}
         meta = asdict(self.doc.meta)
-        doc = {"id": self.doc.id, "path": self.doc.path, **meta}
+        doc = {"id": self.doc.id, "path": self.doc.path, "format": self.doc.format, **meta}
         return {
             "doc": doc,
             "entities": [

@@ -51,6 +51,7 @@ __all__ = [
     "card",
     "document_json",
     "source_of",
+    "url_of",
     "shorten",
 ]
 
@@ -278,8 +279,14 @@ def source_of(index: Index, doc_id: str) -> tuple[str, str | None]:
     return str(doc.get("number") or doc_id), when
 
 
+def url_of(index: Index, doc_id: str) -> str | None:
+    """The address the document was published at (from the build's manifest), if known."""
+    return (index.documents.get(doc_id) or {}).get("url")
+
+
 def _sourced(index: Index, ev: dict[str, Any]) -> dict[str, Any]:
-    return ev | dict(zip(("number", "date"), source_of(index, ev.get("doc", "")), strict=True))
+    doc_id = ev.get("doc", "")
+    return ev | dict(zip(("number", "date"), source_of(index, doc_id), strict=True)) | {"url": url_of(index, doc_id)}
 
 
 def _edge_json(
@@ -427,7 +434,7 @@ class Card:
     outgoing: list[dict[str, Any]]  # edges with the entity as source
     incoming: list[dict[str, Any]]  # edges with the entity as target
     observations: list[dict[str, Any]]  # sorted by year (unknown last), measure
-    documents: list[dict[str, Any]]  # {"id", "number", "date", "title", "path"}
+    documents: list[dict[str, Any]]  # {"id", "number", "date", "title", "path", "url"}
     index: Index = field(repr=False)
     match: Match | None = None  # how the query name was resolved
 
@@ -444,7 +451,8 @@ class Card:
             "incoming": [_edge_json(idx, e["source"], e["relation"], e["target"], e.get("evidence", []))
                          for e in self.incoming],
             "observations": [
-                o | {"number": source_of(idx, o.get("evidence", {}).get("doc", ""))[0]}
+                o | {"number": source_of(idx, o.get("evidence", {}).get("doc", ""))[0],
+                     "url": url_of(idx, o.get("evidence", {}).get("doc", ""))}
                 for o in self.observations
             ],
             "documents": self.documents,
@@ -477,7 +485,7 @@ def card(index: Index, name: str) -> Card:
     for doc_id in sorted(node.get("docs", []), key=by_date):
         doc = index.documents.get(doc_id) or {}
         documents.append({"id": doc_id, "number": doc.get("number"), "date": doc.get("date"),
-                          "title": doc.get("title"), "path": doc.get("path")})
+                          "title": doc.get("title"), "path": doc.get("path"), "url": doc.get("url")})
     return Card(node, outgoing, incoming, observations, documents, index, match)
 
 

@@ -21,6 +21,7 @@ from typing import Any
 
 from kg.errors import InputError, OutputError
 from kg.model import Corpus, Document, Entity, Extraction, Observation, Relation
+from kg.sources import Source
 
 __all__ = [
     "extract_document",
@@ -32,10 +33,14 @@ __all__ = [
     "BuildResult",
     "DocumentFailure",
     "OUTPUT_FILES",
+    "TEXTS_DIR",
 ]
 
 #: What ``build`` writes into its output directory.
 OUTPUT_FILES = ("stikg.ttl", "stikg.nq", "graph.json", "extraction.jsonl")
+#: The folder of the build that holds each document's text as read (``texts/<doc id>.txt``):
+#: the text evidence offsets point into, whatever the original format.
+TEXTS_DIR = "texts"
 
 
 #: Documents longer than this (characters of clean text) are analysed in pieces of about this
@@ -181,6 +186,8 @@ class BuildResult:
     violations: list[Any] = field(default_factory=list)
     cache_hits: int = 0  # documents taken from the extraction cache
     cache_misses: int = 0  # documents extracted (and stored) because the cache had no entry
+    ignored: list[tuple[str, str]] = field(default_factory=list)  # files under a folder not read, and why
+    notes: list[str] = field(default_factory=list)  # manifest rows that differ from a header or match no file
 
     def summary(self) -> dict[str, Any]:
         """The graph's counts (:func:`kg.graph.graph_counts`, as ``kg stats`` and the explorer
@@ -202,6 +209,7 @@ def build_corpus(
     workers: int = 1,
     cache: str | os.PathLike[str] | None = None,
     config: str | os.PathLike[str] | None = None,
+    manifest: str | os.PathLike[str] | None = None,
     model: str | os.PathLike[str] | None = None,
 ) -> BuildResult:
     """Read and extract every document under ``paths`` and resolve entities across them.
@@ -214,14 +222,21 @@ def build_corpus(
     document whose bytes and path are unchanged is taken from the cache, which is keyed by
     the extraction code and by the config and every data file it names. ``model`` is a
     directory written by ``kg train`` (default: the model shipped with stikg).
+
+    Files under a folder that are not documents (hidden, README, the manifest) are listed in
+    ``ignored``; every other file is read or is a failure with its reason. ``manifest`` (a
+    ``.csv`` or ``.jsonl`` file, :mod:`kg.manifest`) gives URLs, titles, dates, issuers and
+    文号 that are used over the headers'; each difference is a note in ``notes``.
     """
-    from kg.documents import iter_paths
     from kg.nlp import pipeline_digest
+    from kg.sources import collect
 
     if workers < 1:
         raise InputError(f"--workers {workers}: give a number of processes of at least 1")
     cfg = read_config(config, model)
-    files = iter_paths([Path(p) for p in paths])
+    found = collect(paths, manifest=manifest)
+    sources = found.sources
+    files = [Path(s.path) for s in sources]
     store = _open_cache(cache, pipeline_digest(cfg) if cache is not None else "")
     slots: list[Extraction | DocumentFailure | None] = [None] * len(files)
     keys: dict[int, str] = {}
@@ -230,7 +245,8 @@ def build_corpus(
         hit = None
         if store is not None:
             try:
-                keys[i] = store.key(path, path.read_bytes())
+                data = path.read_bytes()
+                keys[i] = store.key(path, data, extra=sources[i].cache_extra(data))
             except OSError:
                 pass  # read_document reports it
             else:
@@ -240,7 +256,7 @@ def build_corpus(
         else:
             todo.append(i)
     hits = len(files) - len(todo)
-    done = iter(_extract_all([str(files[i]) for i in todo], workers=workers, nlp=nlp, config=cfg))
+    done = iter(_extract_all([sources[i] for i in todo], workers=workers, nlp=nlp, config=cfg))
     for i, path in enumerate(files):
         if slots[i] is None:
             outcome = next(done)
@@ -262,6 +278,8 @@ def build_corpus(
         failures=failures,
         cache_hits=hits if store is not None else 0,
         cache_misses=len(todo) if store is not None else 0,
+        ignored=found.ignored,
+        notes=[n for x in extractions for n in x.doc.notes] + found.unmatched,
     )
 
 
@@ -299,12 +317,11 @@ def _open_cache(cache: str | os.PathLike[str] | None, digest: str) -> Any:
     return ExtractionCache(cache, digest)
 
 
-def _extract_one(path: str, nlp: Any = None) -> Extraction | DocumentFailure:
+def _extract_one(source: Source, nlp: Any = None) -> Extraction | DocumentFailure:
     """Read and extract one file; a failure is returned, not raised (it may cross a process boundary)."""
-    from kg.documents import read_document
-
+    path = source.path
     try:
-        return extract_document(read_document(path), nlp=nlp)
+        return extract_document(source.read(), nlp=nlp)
     except InputError as exc:
         return DocumentFailure(path, str(exc))
     except Exception as exc:  # noqa: BLE001 - one broken document must not stop the build
@@ -324,11 +341,11 @@ def _init_worker(config_text: str) -> None:
     _worker_nlp = get_nlp(Config().from_str(config_text, interpolate=False))
 
 
-def _extract_in_worker(path: str) -> Extraction | DocumentFailure:
-    return _extract_one(path, _worker_nlp)
+def _extract_in_worker(source: Source) -> Extraction | DocumentFailure:
+    return _extract_one(source, _worker_nlp)
 
 
-def _extract_all(paths: list[str], *, workers: int, nlp: Any, config: Any) -> Iterable[Extraction | DocumentFailure]:
+def _extract_all(paths: list[Source], *, workers: int, nlp: Any, config: Any) -> Iterable[Extraction | DocumentFailure]:
     """Extract ``paths`` in input order, in ``workers`` processes when there is more than one document."""
     if workers == 1 or len(paths) < 2:
         from kg.nlp import get_nlp
@@ -408,13 +425,14 @@ def build(
     workers: int = 1,
     cache: str | os.PathLike[str] | None = None,
     config: str | os.PathLike[str] | None = None,
+    manifest: str | os.PathLike[str] | None = None,
     model: str | os.PathLike[str] | None = None,
 ) -> BuildResult:
-    """Build the graph from ``paths`` and write :data:`OUTPUT_FILES` into ``out_dir``.
+    """Build the graph from ``paths`` and write :data:`OUTPUT_FILES` and :data:`TEXTS_DIR` into ``out_dir``.
 
     Files are written to a temporary directory first and moved into place only
     when all of them are complete, so a failed build leaves no half-written output.
-    ``workers``, ``cache`` and ``config`` are as in :func:`build_corpus`.
+    ``workers``, ``cache``, ``config`` and ``manifest`` are as in :func:`build_corpus`.
     """
     from kg.documents import split_sentences
     from kg.graph import ontology_quads, to_index, to_quads, to_rdf, write_nquads
@@ -423,7 +441,7 @@ def build(
     out = Path(out_dir)
     _check_writable(out)
     result = build_corpus(paths, strict=strict, progress=progress, workers=workers, cache=cache, config=config,
-                          model=model)
+                          manifest=manifest, model=model)
     quads = to_quads(result.corpus)
     graph = to_rdf(quads)
     if validate:
@@ -444,7 +462,15 @@ def build(
         with open(tmp / "extraction.jsonl", "w", encoding="utf-8", newline="\n") as fh:
             for x in result.extractions:
                 fh.write(json.dumps(x.to_json(), ensure_ascii=False, sort_keys=True) + "\n")
+        (tmp / TEXTS_DIR).mkdir()
+        for d in result.corpus.documents:
+            with open(tmp / TEXTS_DIR / f"{d.id}.txt", "w", encoding="utf-8", newline="") as fh:
+                fh.write(d.text)
         out.mkdir(parents=True, exist_ok=True)
+        old_texts = out / TEXTS_DIR
+        if old_texts.is_dir():  # texts of an earlier build go away with it (documents may be gone)
+            os.replace(old_texts, tmp / ".old-texts")
+        os.replace(tmp / TEXTS_DIR, out / TEXTS_DIR)
         for name in OUTPUT_FILES:
             os.replace(tmp / name, out / name)
     except OSError as exc:
@@ -453,7 +479,7 @@ def build(
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
     result.out_dir = out
-    result.files = [out / n for n in OUTPUT_FILES]
+    result.files = [out / n for n in OUTPUT_FILES] + [out / TEXTS_DIR]
     return result
 
 

@@ -9,13 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from kg.pipeline import OUTPUT_FILES, build
+from kg.pipeline import OUTPUT_FILES, TEXTS_DIR, build
 
 pytestmark = pytest.mark.slow  # whole builds of the seeds, one in a subprocess
 
 
 def contents(out: Path) -> dict[str, bytes]:
-    return {name: (out / name).read_bytes() for name in OUTPUT_FILES}
+    files = {name: (out / name).read_bytes() for name in OUTPUT_FILES}
+    return files | {f"{TEXTS_DIR}/{p.name}": p.read_bytes() for p in sorted((out / TEXTS_DIR).iterdir())}
 
 
 @pytest.fixture(scope="module")

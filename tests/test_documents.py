@@ -15,6 +15,7 @@ from kg.documents import (
     clean_text,
     decode,
     iter_paths,
+    iter_sources,
     parse_header,
     read_document,
     read_text_document,
@@ -120,13 +121,16 @@ def test_read_document_fields(tmp_path):
     assert doc.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_iter_paths_expands_directories(tmp_path):
+def test_iter_sources_takes_every_file_and_says_why_it_leaves_one_out(tmp_path):
     (tmp_path / "b").mkdir()
     (tmp_path / ".hidden").mkdir()
-    for name in ["b/2.md", "1.txt", "3.htm", "README.md", ".x.txt", ".hidden/4.txt", "5.pdf"]:
+    for name in ["b/2.md", "1.txt", "3.htm", "README.md", ".x.txt", ".hidden/4.txt", "5.pdf", "6.csv"]:
         (tmp_path / name).write_text("甲", encoding="utf-8")
-    got = iter_paths([tmp_path])
-    assert [p.relative_to(tmp_path).as_posix() for p in got] == ["1.txt", "3.htm", "b/2.md"]
+    files, ignored = iter_sources([tmp_path], exclude=[tmp_path / "6.csv"])
+    assert [p.relative_to(tmp_path).as_posix() for p in files] == ["1.txt", "3.htm", "5.pdf", "b/2.md"]
+    assert [(p.relative_to(tmp_path).as_posix(), why) for p, why in ignored] == [
+        (".hidden", "hidden"), (".x.txt", "hidden"), ("6.csv", "the manifest"), ("README.md", "a README, not a document")]
+    assert iter_paths([tmp_path])[-2:] == [tmp_path / "6.csv", tmp_path / "b" / "2.md"]
 
 
 def test_iter_paths_keeps_explicit_files_once(tmp_path):
@@ -140,13 +144,13 @@ def test_iter_paths_missing_path(tmp_path):
 
 
 def test_iter_paths_directory_without_documents(tmp_path):
-    (tmp_path / "scan.pdf").write_bytes(b"%PDF")
-    with pytest.raises(DocumentError, match=r"contains no \.txt/\.md/\.html documents"):
+    (tmp_path / "README.md").write_text("说明", encoding="utf-8")
+    with pytest.raises(DocumentError, match=r"contains no documents; give a folder with \.txt, \.html, \.pdf or \.docx"):
         iter_paths([tmp_path])
 
 
 def test_suffixes():
-    assert set(SUFFIXES) == {".txt", ".md", ".markdown", ".html", ".htm"}
+    assert set(SUFFIXES) == {".txt", ".md", ".markdown", ".html", ".htm", ".pdf", ".docx", ".doc"}
 
 
 # --------------------------------------------------------------------------- cleaning
@@ -238,21 +242,10 @@ def test_spaces(text, expected):
     assert clean_text(text)[0] == expected
 
 
-def test_html_tags_scripts_and_entities():
-    text = (
-        "<p>交易所&amp;东部中心</p><script>var x = '隐藏';</script><div><b>InnoMatch</b> 平台</div>"
-    )
-    clean, offsets = clean_text(text, html=True)
-    assert clean == "交易所&东部中心\n\nInnoMatch 平台"
-    assert text[offsets[clean.index("&")] : offsets[clean.index("&")] + 5] == "&amp;"
-    kept = [(o, c) for o, c in zip(offsets, clean, strict=True) if c not in "&\n"]
-    assert all(text[o] == c for o, c in kept)
-    assert all(a < b for a, b in zip(offsets, offsets[1:], strict=False))
-
-
 def test_html_file_is_read_as_html():
     doc = read_document(DATA / "notice.html")
-    assert "不应出现" not in doc.clean and "<" + "p>" not in doc.clean
+    assert doc.format == "html"
+    assert "不应出现" not in doc.text and "<" + "p>" not in doc.text and "&lt;" not in doc.text
     assert "市科委会同市财政局发布《上海市科技创新券管理办法》<修订>。" in doc.clean
     assert doc.meta.number == "沪科规〔2025〕3号"
 

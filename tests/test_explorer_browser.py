@@ -155,6 +155,21 @@ def test_clicking_a_node_shows_evidence_with_document_number(loaded, index):
     assert "沪科提复〔20" in evidence
 
 
+def test_the_evidence_panel_links_to_the_documents_url(browser, index, tmp_path):
+    url = "https://stcsm.sh.gov.cn/zwgk/jyta/20231209/0345.html"
+    data = json.loads(json.dumps(index))
+    for doc in data["documents"].values():
+        doc["url"] = url
+    view = _open(browser, explorer.write_explorer(data, tmp_path / "explorer.html"))
+    try:
+        view.click_node(COMMISSION)
+        link = view.page.locator("#panel blockquote.evidence a.url").first
+        assert (link.get_attribute("href"), link.inner_text(), link.get_attribute("target")) == (url, url, "_blank")
+        assert not view.errors
+    finally:
+        view.page.close()
+
+
 def test_clicking_a_node_shows_observations_by_year(loaded):
     loaded.click_node("高企贷")
     rows = loaded.page.locator("#panel table.obs tr").all_inner_texts()

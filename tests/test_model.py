@@ -29,8 +29,9 @@ def sentence_evidence(text: str, path: str, containing: str):
     [
         (MARKDOWN, "reply.md", "宁波市科学技术局搭建东湖技术交易平台，为860 家科技型中小企业提供服务。",
          "宁波市科学技术局**搭建**东湖技术交易平台，为__860 家__科技型中小企业提供服务。"),
+        # a web page's text is its main content as the reader wrote it out (build/texts/<id>.txt)
         (HTML, "reply.html", "宁波市科学技术局搭建东湖技术交易平台&服务中心，为 860 家企业提供服务。",
-         "宁波市科学技术局<b>搭建</b>东湖技术交易平台&amp;服务中心，为 <em>860</em> 家企业提供服务。"),
+         "宁波市科学技术局搭建东湖技术交易平台&服务中心，为 860 家企业提供服务。"),
     ],
     ids=["markdown", "html"],
 )
@@ -45,7 +46,7 @@ def test_a_heading_is_quoted_without_its_markup(text, path):
     doc, ev = sentence_evidence(text, path, "宁波市科学技术局")
     assert ev.text == "宁波市科学技术局"
     assert doc.text[ev.start : ev.end] == "宁波市科学技术局"
-    assert doc.text[: ev.start].endswith(("# ", "<h1>"))
+    assert doc.text[: ev.start] in ("# ", "")
 
 
 def test_a_page_break_inside_the_sentence_is_joined_in_the_evidence():

@@ -89,3 +89,21 @@ def test_sparql_evidence_of_a_markdown_document_has_no_markup(tmp_path) -> None:
         assert row["text"] == "“创星贷”主要支持科技型中小企业，全年为 860 家企业提供贷款 12.5 亿元。"
         assert original[row["start"] : row["end"]] == (
             "“**创星贷**”主要支持**科技型中小企业**，全年为 860 家企业提供贷款 12.5 亿元。")
+
+
+def test_build_keeps_each_documents_text_and_drops_those_of_an_earlier_build(tmp_path) -> None:
+    from kg.pipeline import build
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    text = "上海市科学技术委员会\n\n市科委打造InnoMatch全球技术供需对接平台，为高新技术企业提供服务。\n"
+    (corpus / "a.txt").write_text(text, encoding="utf-8")
+    (corpus / "b.txt").write_text(text.replace("InnoMatch", "东部中心"), encoding="utf-8")
+    out = tmp_path / "out"
+    build([corpus], out, validate=False)
+    assert sorted(p.name for p in (out / "texts").iterdir()) == ["a.txt", "b.txt"]
+    assert (out / "texts" / "a.txt").read_text(encoding="utf-8") == text
+    (corpus / "b.txt").unlink()
+    build([corpus], out, validate=False)
+    assert sorted(p.name for p in (out / "texts").iterdir()) == ["a.txt"]
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]

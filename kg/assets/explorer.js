@@ -55,10 +55,15 @@
   function line(color, dashed) {
     return el("span", { cls: "swatch line", style: "border-top-color:" + color + (dashed ? ";border-top-style:dashed" : "") });
   }
+  function urlLink(url) {  // only web addresses become links (the manifest accepts no others)
+    return /^https?:\/\//.test(url || "") ? el("a", { cls: "url", href: url, target: "_blank", rel: "noopener noreferrer" }, url) : null;
+  }
   function docLine(ev) {
     var d = DATA.documents[ev.doc] || {};
     var bits = [d.number || ev.doc, d.date, d.title].filter(Boolean);
-    return el("span", { cls: "source", title: d.path || ev.doc }, "来源 Source: " + bits.join(" · "));
+    var link = urlLink(d.url);
+    return el("span", { cls: "source", title: d.path || ev.doc }, "来源 Source: " + bits.join(" · "),
+              link ? " · " : null, link);
   }
   function evidenceBlock(ev) {
     return el("blockquote", { cls: "evidence" }, ev.text, docLine(ev));
@@ -412,6 +417,7 @@
     panel.appendChild(el("div", { cls: "iri" }, d.id));
     [["标题 Title", meta.title], ["日期 Date", meta.date], ["发文 Issued by", meta.agency], ["文件 File", meta.path]]
       .forEach(function (row) { if (row[1]) panel.appendChild(el("div", null, el("span", { cls: "en" }, row[0] + ": "), row[1])); });
+    if (urlLink(meta.url)) panel.appendChild(el("div", null, el("span", { cls: "en" }, "网址 URL: "), urlLink(meta.url)));
     var named = PATHS.adjacency[i].filter(function (u) { return !isDoc(u); });
     panel.appendChild(el("h3", null, "提及 Mentions (" + named.length + ")"));
     var box = el("div");
