@@ -91,25 +91,27 @@ def token_features(text: str, toks: Sequence[tuple[int, int]], cands: Iterable[C
                 f.append(f"c={pos}-{what}")
                 f.append(f"r={pos}-{rule}")
             i += 1
-    n = len(words)
+    own = _features_of(tuple(dict.fromkeys(words)), tags)
+    edge = (["p=<s>", "pt=?"], ["n=</s>", "nt=?"])
     out = []
-    static: dict[str, list[str]] = {}
+    last = len(words) - 1
     for i, w in enumerate(words):
-        prev = words[i - 1] if i else "<s>"
-        nxt = words[i + 1] if i + 1 < n else "</s>"
-        own = static.get(w)
-        if own is None:  # what depends on the word alone, once per distinct word
-            own = static[w] = ["b", f"w={w}", f"f={w[0]}", f"l={w[-1]}", f"l2={w[-2:]}", f"len={min(len(w), 6)}",
-                               f"s={_shape(w)}", f"t={tags.get(w, '?')}"]
-        feats = [
-            *own,
-            f"p={prev}",
-            f"n={nxt}",
-            f"pt={tags.get(prev, '?')}",
-            f"nt={tags.get(nxt, '?')}",
-        ]
-        feats.extend(cand_feats[i] or ("c=none",))
-        out.append(feats)
+        here = own[w]
+        before = own[words[i - 1]][1] if i else edge[0]
+        after = own[words[i + 1]][2] if i < last else edge[1]
+        out.append([*here[0], *before, *after, *(cand_feats[i] or ("c=none",))])
+    return out
+
+
+def _features_of(words: Sequence[str], tags: dict[str, str]) -> dict[str, tuple[list[str], list[str], list[str]]]:
+    """Per distinct word: its own features, and what it gives the token after it and the one before it."""
+    out = {}
+    for w in words:
+        t = tags.get(w, "?")
+        out[w] = (["b", f"w={w}", f"f={w[0]}", f"l={w[-1]}", f"l2={w[-2:]}", f"len={min(len(w), 6)}",
+                   f"s={_shape(w)}", f"t={t}"],
+                  [f"p={w}", f"pt={t}"],
+                  [f"n={w}", f"nt={t}"])
     return out
 
 

@@ -6,9 +6,9 @@ gold record with its document by file name, runs the rule components over it, an
 
 1. the entity tagger (:mod:`kg.tagger`), from every occurrence of a gold name in the text;
 2. the relation classifier (:mod:`kg.relmodel`), from the candidate pairs of each sentence,
-   labelled by the gold relations whose evidence covers the sentence;
-3. the observation subject ranker (:mod:`kg.obsmodel`), from the figures the rules read,
-   labelled by the gold observation of the same value and unit.
+   labelled by the gold relations whose evidence covers the sentence.
+
+Observations stay ruled (:mod:`kg.observations`); ``make quality`` measures them the same way.
 
 Each step runs the pipeline with the steps before it already trained, as extraction will.
 Everything is deterministic: documents in file-name order, fixed solver settings, weights
@@ -39,7 +39,7 @@ from kg.model import Document
 __all__ = ["Annotated", "analyse", "read_annotated", "train", "trained_on", "cross_validate", "folds", "STEPS"]
 
 #: The trainable components, in the order they are trained.
-STEPS = ("entities", "relations", "observations")
+STEPS = ("entities", "relations")
 
 Progress = Callable[[str, int, int], None]
 
