@@ -88,19 +88,16 @@ class LinearModel:
         import numpy as np
 
         rows: list[int] = []
-        owners: list[int] = []
-        for k, features in enumerate(examples):
-            for f in features:
-                i = self._index.get(f)
-                if i is not None:
-                    rows.append(i)
-                    owners.append(k)
-        from scipy.sparse import csr_matrix
-
+        starts: list[int] = []
+        index = self._index
+        for features in examples:
+            starts.append(len(rows))
+            rows.extend(i for f in features if (i := index.get(f)) is not None)
         scores = np.tile(self._bias, (len(examples), 1))
-        if rows:
-            hits = csr_matrix((np.ones(len(rows)), (owners, rows)), shape=(len(examples), len(self._index)))
-            scores += hits @ self._matrix
+        if rows:  # the rows of each example's features, summed per example (examples are contiguous)
+            sums = np.add.reduceat(self._matrix[np.array(rows)], np.array(starts).clip(max=len(rows) - 1))
+            empty = np.diff(np.array([*starts, len(rows)])) == 0
+            scores += np.where(empty[:, None], 0.0, sums)
         scores -= scores.max(axis=1, keepdims=True)
         exps = np.exp(scores)
         return exps / exps.sum(axis=1, keepdims=True)

@@ -162,3 +162,16 @@ def test_make_train_reproduces_the_shipped_model(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     for path in sorted(DEFAULT_MODEL.iterdir()):
         assert (tmp_path / "model" / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_scoring_many_examples_at_once_equals_one_at_a_time() -> None:
+    """The relation component scores all pairs of a document in one product; each row is the
+    example's own probabilities, an example with no known feature included."""
+    from kg._linear import LinearModel
+
+    model = LinearModel(["administeredBy", "none"], [0.1, 0.3], {"x": [1.0, 0.0], "y": [0.0, 2.0]})
+    examples = [["x"], [], ["unknown"], ["x", "y"], ["y"], []]
+    together = model.probabilities_many(examples).tolist()
+    for row, example in zip(together, examples, strict=True):
+        assert row == pytest.approx(model.probabilities(example))
+    assert model.predict(["x"])[0] == "administeredBy" and model.predict(["y"])[0] == "none"
