@@ -2,9 +2,9 @@
 
 ``stikg_entity_tagger_v1`` sits between the rule components that propose names (lexicon,
 gazetteer, patterns) and the mention selector. It labels every token ``B-Type``, ``I-Type``
-or ``O`` with a linear-chain CRF (python-crfsuite) whose features are the token, its
-neighbours, its first and last characters, its jieba part of speech, and what the rules
-proposed around it (the candidate's type, rule and position), so the model learns both new
+or ``O`` with a linear-chain CRF (python-crfsuite) whose features are the token, the token
+before it and the part of speech of the one after, its last characters, its shape and jieba
+part of speech, and what the rules proposed around it (the candidate's type, rule and position), so the model learns both new
 names and when a rule's proposal is wrong.
 
 How trained and rule-based mentions combine (``policy``):
@@ -92,7 +92,7 @@ def token_features(text: str, toks: Sequence[tuple[int, int]], cands: Iterable[C
                 f.append(f"r={pos}-{rule}")
             i += 1
     own = _features_of(tuple(dict.fromkeys(words)), tags)
-    edge = (["p=<s>", "pt=?"], ["n=</s>", "nt=?"])
+    edge = (["p=<s>"], ["nt=?"])
     out = []
     last = len(words) - 1
     for i, w in enumerate(words):
@@ -108,10 +108,9 @@ def _features_of(words: Sequence[str], tags: dict[str, str]) -> dict[str, tuple[
     out = {}
     for w in words:
         t = tags.get(w, "?")
-        out[w] = (["b", f"w={w}", f"f={w[0]}", f"l={w[-1]}", f"l2={w[-2:]}", f"len={min(len(w), 6)}",
-                   f"s={_shape(w)}", f"t={t}"],
-                  [f"p={w}", f"pt={t}"],
-                  [f"n={w}", f"nt={t}"])
+        out[w] = (["b", f"w={w}", f"l={w[-1]}", f"l2={w[-2:]}", f"s={_shape(w)}", f"t={t}"],
+                  [f"p={w}"],
+                  [f"nt={t}"])
     return out
 
 
