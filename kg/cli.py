@@ -149,11 +149,17 @@ def build(paths: tuple[str, ...], out_dir: str, strict: bool, no_validate: bool,
         console=err, transient=True, disable=fmt == "json" or not err.is_terminal,
     ) as bar:
         task = bar.add_task("", total=total)
+        finished = [0]
 
         def step(path: str) -> None:
-            bar.update(task, advance=1, description=path.rsplit("/", 1)[-1])
+            finished[0] += 1
+            bar.update(task, completed=finished[0], description=path.rsplit("/", 1)[-1])
 
-        result = run_build(paths, out_dir, strict=strict, validate=not no_validate, progress=step,
+        def piece(path: str, done: int, size: int) -> None:  # a long document advances piece by piece
+            name = path.rsplit("/", 1)[-1]
+            bar.update(task, completed=finished[0] + done / max(size, 1), description=f"{name} {100 * done // max(size, 1)}%")
+
+        result = run_build(paths, out_dir, strict=strict, validate=not no_validate, progress=step, on_piece=piece,
                            workers=workers, cache=None if no_cache else cache_dir, config=config)
     summary = result.summary()
     summary["cache"] = {"hits": result.cache_hits, "misses": result.cache_misses}

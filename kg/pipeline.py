@@ -43,13 +43,16 @@ OUTPUT_FILES = ("stikg.ttl", "stikg.nq", "graph.json", "extraction.jsonl")
 CHUNK_CHARS = 100_000
 
 
-def extract_document(doc: Document, *, nlp: Any = None, chunk_chars: int = CHUNK_CHARS) -> Extraction:
+def extract_document(
+    doc: Document, *, nlp: Any = None, chunk_chars: int = CHUNK_CHARS, on_piece: Callable[[int, int], None] | None = None
+) -> Extraction:
     """Entities, relations and observations of one document: ``nlp(text)``, then the model.
 
     The pipeline reads :func:`~kg.documents.analysis_text` (simplified script, full-width
     punctuation, one character for one), so its offsets are offsets into ``doc.clean``;
     labels and evidence come from the text as written. A document longer than
-    ``chunk_chars`` is analysed in pieces cut at paragraph breaks.
+    ``chunk_chars`` is analysed in pieces cut at paragraph breaks; ``on_piece(done, total)``
+    is called after each piece with the characters analysed so far (for a progress bar).
     """
     from kg.documents import analysis_text
     from kg.nlp import get_nlp
@@ -68,6 +71,8 @@ def extract_document(doc: Document, *, nlp: Any = None, chunk_chars: int = CHUNK
         sdoc = nlp(sdoc)
         carry, jurisdiction = sdoc._.discourse_carry, sdoc._.jurisdiction
         parts.append(_to_model(doc, sdoc, offset))
+        if on_piece is not None:
+            on_piece(end, len(analysed))
     if len(parts) == 1:
         entities, relations, observations = parts[0]
     else:  # one entity per thing across the pieces of a long document
@@ -202,6 +207,7 @@ def build_corpus(
     workers: int = 1,
     cache: str | os.PathLike[str] | None = None,
     config: str | os.PathLike[str] | None = None,
+    on_piece: Callable[[str, int, int], None] | None = None,
 ) -> BuildResult:
     """Read and extract every document under ``paths`` and resolve entities across them.
 
@@ -211,7 +217,9 @@ def build_corpus(
     file; default ``kg/pipeline.cfg``); results are merged in input order, so the output
     is the same as with one worker. With ``cache`` (a directory, e.g. ``.kgcache``) a
     document whose bytes and path are unchanged is taken from the cache, which is keyed by
-    the extraction code and by the config and every data file it names.
+    the extraction code and by the config and every data file it names. ``progress(path)``
+    is called when a document is done, ``on_piece(path, done, total)`` after each piece of a
+    long document extracted in this process (characters analysed so far, of ``total``).
     """
     from kg.documents import iter_paths
     from kg.nlp import pipeline_digest
@@ -238,7 +246,7 @@ def build_corpus(
         else:
             todo.append(i)
     hits = len(files) - len(todo)
-    done = iter(_extract_all([str(files[i]) for i in todo], workers=workers, nlp=nlp, config=cfg))
+    done = iter(_extract_all([str(files[i]) for i in todo], workers=workers, nlp=nlp, config=cfg, on_piece=on_piece))
     for i, path in enumerate(files):
         if slots[i] is None:
             outcome = next(done)
@@ -285,12 +293,18 @@ def _open_cache(cache: str | os.PathLike[str] | None, digest: str) -> Any:
     return ExtractionCache(cache, digest)
 
 
-def _extract_one(path: str, nlp: Any = None) -> Extraction | DocumentFailure:
+def _extract_one(
+    path: str, nlp: Any = None, on_piece: Callable[[str, int, int], None] | None = None
+) -> Extraction | DocumentFailure:
     """Read and extract one file; a failure is returned, not raised (it may cross a process boundary)."""
     from kg.documents import read_document
 
+    def piece(done: int, total: int) -> None:
+        if on_piece is not None:
+            on_piece(path, done, total)
+
     try:
-        return extract_document(read_document(path), nlp=nlp)
+        return extract_document(read_document(path), nlp=nlp, on_piece=piece)
     except InputError as exc:
         return DocumentFailure(path, str(exc))
     except Exception as exc:  # noqa: BLE001 - one broken document must not stop the build
@@ -314,14 +328,17 @@ def _extract_in_worker(path: str) -> Extraction | DocumentFailure:
     return _extract_one(path, _worker_nlp)
 
 
-def _extract_all(paths: list[str], *, workers: int, nlp: Any, config: Any) -> Iterable[Extraction | DocumentFailure]:
-    """Extract ``paths`` in input order, in ``workers`` processes when there is more than one document."""
+def _extract_all(
+    paths: list[str], *, workers: int, nlp: Any, config: Any, on_piece: Callable[[str, int, int], None] | None = None
+) -> Iterable[Extraction | DocumentFailure]:
+    """Extract ``paths`` in input order, in ``workers`` processes when there is more than one document
+    (``on_piece`` reports the pieces of long documents when they are extracted in this process)."""
     if workers == 1 or len(paths) < 2:
         from kg.nlp import get_nlp
 
         nlp = nlp or get_nlp(config)
         for path in paths:
-            yield _extract_one(path, nlp)
+            yield _extract_one(path, nlp, on_piece)
         return
     from concurrent.futures import ProcessPoolExecutor
 
@@ -387,12 +404,13 @@ def build(
     workers: int = 1,
     cache: str | os.PathLike[str] | None = None,
     config: str | os.PathLike[str] | None = None,
+    on_piece: Callable[[str, int, int], None] | None = None,
 ) -> BuildResult:
     """Build the graph from ``paths`` and write :data:`OUTPUT_FILES` into ``out_dir``.
 
     Files are written to a temporary directory first and moved into place only
     when all of them are complete, so a failed build leaves no half-written output.
-    ``workers``, ``cache`` and ``config`` are as in :func:`build_corpus`.
+    ``workers``, ``cache``, ``config`` and ``on_piece`` are as in :func:`build_corpus`.
     """
     from kg.documents import split_sentences
     from kg.graph import ontology_quads, to_index, to_quads, to_rdf, write_nquads
@@ -400,7 +418,8 @@ def build(
 
     out = Path(out_dir)
     _check_writable(out)
-    result = build_corpus(paths, strict=strict, progress=progress, workers=workers, cache=cache, config=config)
+    result = build_corpus(paths, strict=strict, progress=progress, workers=workers, cache=cache, config=config,
+                          on_piece=on_piece)
     quads = to_quads(result.corpus)
     graph = to_rdf(quads)
     if validate:

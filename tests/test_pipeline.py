@@ -89,3 +89,12 @@ def test_sparql_evidence_of_a_markdown_document_has_no_markup(tmp_path) -> None:
         assert row["text"] == "“创星贷”主要支持科技型中小企业，全年为 860 家企业提供贷款 12.5 亿元。"
         assert original[row["start"] : row["end"]] == (
             "“**创星贷**”主要支持**科技型中小企业**，全年为 860 家企业提供贷款 12.5 亿元。")
+
+
+def test_a_long_document_reports_each_piece_up_to_its_length(nlp) -> None:
+    doc = read_document(sorted(Path("seeds").glob("*.txt"))[0])
+    seen: list[tuple[int, int]] = []
+    extract_document(doc, nlp=nlp, chunk_chars=1500, on_piece=lambda done, total: seen.append((done, total)))
+    assert len(seen) > 1
+    assert [d for d, _ in seen] == sorted({d for d, _ in seen})  # strictly increasing
+    assert seen[-1][0] == seen[-1][1] == len(doc.clean)
