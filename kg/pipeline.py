@@ -35,7 +35,7 @@ __all__ = [
 ]
 
 #: What ``build`` writes into its output directory.
-OUTPUT_FILES = ("stikg.ttl", "stikg.nq", "graph.json", "extraction.jsonl")
+OUTPUT_FILES = ("stikg.ttl", "stikg.nq", "graph.json", "graph.sqlite", "extraction.jsonl")
 
 
 #: Documents longer than this (characters of clean text) are analysed in pieces of about this
@@ -412,6 +412,7 @@ def build(
     when all of them are complete, so a failed build leaves no half-written output.
     ``workers``, ``cache``, ``config`` and ``on_piece`` are as in :func:`build_corpus`.
     """
+    from kg._indexdb import DB_NAME, write_db
     from kg.documents import split_sentences
     from kg.graph import ontology_quads, to_index, to_quads, to_rdf, write_nquads
     from kg.validate import ONTOLOGY_PATH
@@ -433,10 +434,11 @@ def build(
         with open(tmp / "stikg.nq", "w", encoding="utf-8", newline="\n") as fh:
             write_nquads(sorted(quads + ontology_quads(ONTOLOGY_PATH)), fh)
         sentences = {d.id: split_sentences(d.clean) for d in result.corpus.documents}
+        index = to_index(result.corpus, sentences=sentences)
         with open(tmp / "graph.json", "w", encoding="utf-8", newline="\n") as fh:
-            json.dump(to_index(result.corpus, sentences=sentences), fh, ensure_ascii=False,
-                      sort_keys=True, indent=1)
+            json.dump(index, fh, ensure_ascii=False, sort_keys=True, indent=1)
             fh.write("\n")
+        write_db(index, tmp / DB_NAME)
         with open(tmp / "extraction.jsonl", "w", encoding="utf-8", newline="\n") as fh:
             for x in result.extractions:
                 fh.write(json.dumps(x.to_json(), ensure_ascii=False, sort_keys=True) + "\n")
