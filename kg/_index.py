@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,18 +31,33 @@ from kg.errors import GraphNotBuiltError, InputError
 from kg.model import Corpus, Document, Entity
 from kg.names import name_key
 
-__all__ = ["INDEX_VERSION", "Index", "load_index", "read_index", "graph_counts", "document_creator"]
+__all__ = ["INDEX_VERSION", "Index", "load_index", "read_index", "graph_counts", "document_creator", "entities_by_name"]
 
 #: Version of the ``graph.json`` schema written by :func:`to_index`.
 INDEX_VERSION = 2
 
 
-def document_creator(corpus: Corpus, doc: Document) -> Entity | None:
-    """The entity the header's issuing agency names (by label or alias), if there is one."""
+def document_creator(corpus: Corpus, doc: Document, *, by_name: Mapping[str, Entity] | None = None) -> Entity | None:
+    """The entity the header's issuing agency names (by label or alias), if there is one.
+
+    ``by_name`` is :func:`entities_by_name` of ``corpus.entities`` when the caller has it (one
+    look-up instead of a scan of every entity for every document).
+    """
     agency = doc.meta.agency
     if not agency:
         return None
+    if by_name is not None:
+        return by_name.get(agency)
     return next((e for e in corpus.entities if agency in (e.label, *e.aliases)), None)
+
+
+def entities_by_name(entities: Iterable[Entity]) -> dict[str, Entity]:
+    """Label and aliases → the first entity (in the order given) that has that name."""
+    out: dict[str, Entity] = {}
+    for e in entities:
+        for name in (e.label, *e.aliases):
+            out.setdefault(name, e)
+    return out
 
 
 def read_index(graph: str | os.PathLike[str]) -> dict[str, Any]:

@@ -118,11 +118,15 @@ def cli() -> None:
 @click.option("--cache", "cache_dir", default=".kgcache", show_default=True, type=click.Path(file_okay=False),
               help="Directory of cached per-document extractions; unchanged documents are not re-extracted.")
 @click.option("--no-cache", is_flag=True, help="Extract every document again; neither read nor write the cache.")
+@click.option("--executor", default="processes", show_default=True, type=click.Choice(["processes", "dask"]),
+              help="Where documents are extracted: local processes (--workers), or a Dask cluster (--scheduler).")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="With --executor dask: the scheduler's address, e.g. tcp://10.0.0.5:8786.")
 @config_option
 @format_option("text", "json")
 @handle_errors
 def build(paths: tuple[str, ...], out_dir: str, strict: bool, no_validate: bool, workers: int,
-          cache_dir: str, no_cache: bool, config: str | None, fmt: str) -> None:
+          cache_dir: str, no_cache: bool, executor: str, scheduler: str | None, config: str | None, fmt: str) -> None:
     """Build the graph from documents (default: seeds/) into --out (default: build/).
 
     \b
@@ -134,6 +138,7 @@ def build(paths: tuple[str, ...], out_dir: str, strict: bool, no_validate: bool,
       kg build seeds/ --out build/
       kg build corpus/ --workers 2          # parallel extraction
       kg build seeds/ --no-cache            # re-extract everything
+      kg build corpus/ --executor dask --scheduler tcp://10.0.0.5:8786
     """
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -160,7 +165,8 @@ def build(paths: tuple[str, ...], out_dir: str, strict: bool, no_validate: bool,
             bar.update(task, completed=finished[0] + done / max(size, 1), description=f"{name} {100 * done // max(size, 1)}%")
 
         result = run_build(paths, out_dir, strict=strict, validate=not no_validate, progress=step, on_piece=piece,
-                           workers=workers, cache=None if no_cache else cache_dir, config=config)
+                           workers=workers, cache=None if no_cache else cache_dir, config=config,
+                           executor=executor, scheduler=scheduler)
     summary = result.summary()
     summary["cache"] = {"hits": result.cache_hits, "misses": result.cache_misses}
     summary["out"] = str(result.out_dir)

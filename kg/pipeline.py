@@ -14,12 +14,13 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError, OutputError
+from kg.executor import DocumentFailure
 from kg.model import Corpus, Document, Entity, Extraction, Observation, Relation
 
 __all__ = [
@@ -166,36 +167,119 @@ def _unique_obs(observations: Iterable[Observation]) -> list[Observation]:
     return out
 
 
-@dataclass(frozen=True)
-class DocumentFailure:
-    """A document that could not be read or extracted, and why."""
-
-    path: str
-    message: str
-
-
-@dataclass
 class BuildResult:
-    """What a build produced."""
+    """What a build produced.
 
-    corpus: Corpus
-    extractions: list[Extraction]
-    failures: list[DocumentFailure] = field(default_factory=list)
-    out_dir: Path | None = None
-    files: list[Path] = field(default_factory=list)
-    violations: list[Any] = field(default_factory=list)
-    cache_hits: int = 0  # documents taken from the extraction cache
-    cache_misses: int = 0  # documents extracted (and stored) because the cache had no entry
+    ``extractions`` (per document, in input order) and ``corpus`` (resolved across documents)
+    are read back from the build's spool on disk when first asked for: a streaming build holds
+    neither in memory. ``summary()`` gives the graph's counts.
+    """
+
+    def __init__(
+        self,
+        *,
+        corpus: Corpus | None = None,
+        extractions: list[Extraction] | None = None,
+        failures: list[DocumentFailure] | None = None,
+        spool: Any = None,
+        counts: dict[str, Any] | None = None,
+        cache_hits: int = 0,
+        cache_misses: int = 0,
+    ) -> None:
+        self._corpus = corpus
+        self._extractions = extractions
+        self._spool = spool  # a kg.stream.Spool, kept alive (and on disk) with this result
+        self._counts = counts
+        self.failures: list[DocumentFailure] = list(failures or [])
+        self.out_dir: Path | None = None
+        self.files: list[Path] = []
+        self.violations: list[Any] = []
+        self.cache_hits = cache_hits  # documents taken from the extraction cache
+        self.cache_misses = cache_misses  # documents extracted (and stored) because the cache had no entry
+
+    @property
+    def extractions(self) -> list[Extraction]:
+        """Each document's extraction, in input order."""
+        if self._extractions is None:
+            self._extractions = list(self._spool) if self._spool is not None else []
+        return self._extractions
+
+    @property
+    def corpus(self) -> Corpus:
+        """The documents with their entities resolved across documents (:func:`build_corpus`)."""
+        if self._corpus is None:
+            self._corpus = _merge(self.extractions)
+        return self._corpus
 
     def summary(self) -> dict[str, Any]:
         """The graph's counts (:func:`kg.graph.graph_counts`, as ``kg stats`` and the explorer
         give them) plus what only the build knows: failed documents, SHACL violations."""
         from kg.graph import graph_counts, to_index
 
-        return graph_counts(to_index(self.corpus)) | {
-            "failed": len(self.failures),
-            "violations": len(self.violations),
-        }
+        counts = self._counts if self._counts is not None else graph_counts(to_index(self.corpus))
+        return counts | {"failed": len(self.failures), "violations": len(self.violations)}
+
+
+def _outcomes(
+    files: Sequence[Path],
+    *,
+    strict: bool,
+    progress: Callable[[str], None] | None,
+    nlp: Any,
+    workers: int,
+    cache: str | os.PathLike[str] | None,
+    cfg: Any,
+    on_piece: Callable[[str, int, int], None] | None,
+    executor: str,
+    scheduler: str | None,
+    counter: dict[str, int],
+) -> Iterator[Extraction | DocumentFailure]:
+    """Each file's extraction (or failure) in input order: from the cache when it holds the
+    document, else from the executor; new extractions are stored in the cache. Counts cache
+    hits and misses in ``counter``."""
+    from kg.executor import extract_one, extract_paths
+    from kg.nlp import pipeline_digest
+
+    store = _open_cache(cache, pipeline_digest(cfg) if cache is not None else "")
+    keys: dict[int, str] = {}
+    todo: list[int] = []
+    for i, path in enumerate(files):
+        if store is not None:
+            try:
+                keys[i] = store.key(path, path.read_bytes())
+            except OSError:
+                pass  # read_document reports it
+            else:
+                if store.has(keys[i]):
+                    continue
+        todo.append(i)
+    counter["misses"] = len(todo) if store is not None else 0
+    counter["hits"] = len(files) - len(todo) if store is not None else 0
+    done = extract_paths([str(files[i]) for i in todo], executor=executor, workers=workers, scheduler=scheduler,
+                         nlp=nlp, config=cfg, on_piece=on_piece)
+    queued = set(todo)
+    for i, path in enumerate(files):
+        outcome: Extraction | DocumentFailure | None = None
+        if i in queued:
+            outcome = next(done)
+            if store is not None and i in keys and isinstance(outcome, Extraction):
+                store.put(keys[i], outcome)
+        else:
+            outcome = store.get(keys[i])
+            if outcome is None:  # removed or corrupt since it was looked at: extract it here
+                from kg.nlp import get_nlp
+
+                nlp = nlp or get_nlp(cfg)
+                outcome = extract_one(str(path), nlp, on_piece)
+                counter["hits"] -= 1
+                counter["misses"] += 1
+                if isinstance(outcome, Extraction):
+                    store.put(keys[i], outcome)
+        if isinstance(outcome, DocumentFailure) and strict:
+            raise InputError(outcome.message)
+        if progress:
+            progress(str(path))
+        yield outcome
 
 
 def build_corpus(
@@ -208,67 +292,41 @@ def build_corpus(
     cache: str | os.PathLike[str] | None = None,
     config: str | os.PathLike[str] | None = None,
     on_piece: Callable[[str, int, int], None] | None = None,
+    executor: str = "processes",
+    scheduler: str | None = None,
 ) -> BuildResult:
-    """Read and extract every document under ``paths`` and resolve entities across them.
+    """Read and extract every document under ``paths`` and resolve entities across them, in memory.
 
     A document that cannot be read is reported in ``failures`` and skipped;
     with ``strict=True`` it raises instead. ``workers`` > 1 extracts in that many
     processes, each building the pipeline once from the same ``config`` (a spaCy config
-    file; default ``kg/pipeline.cfg``); results are merged in input order, so the output
-    is the same as with one worker. With ``cache`` (a directory, e.g. ``.kgcache``) a
-    document whose bytes and path are unchanged is taken from the cache, which is keyed by
-    the extraction code and by the config and every data file it names. ``progress(path)``
-    is called when a document is done, ``on_piece(path, done, total)`` after each piece of a
-    long document extracted in this process (characters analysed so far, of ``total``).
+    file; default ``kg/pipeline.cfg``); ``executor="dask"`` sends the documents to the Dask
+    scheduler at ``scheduler`` instead (:mod:`kg.executor`). Results are merged in input
+    order, so the output is the same with any executor. With ``cache`` (a directory, e.g.
+    ``.kgcache``) a document whose bytes and path are unchanged is taken from the cache,
+    which is keyed by the extraction code and by the config and every data file it names.
+    ``progress(path)`` is called when a document is done, ``on_piece(path, done, total)``
+    after each piece of a long document extracted in this process (characters analysed so
+    far, of ``total``). :func:`build` does the same in bounded memory and writes the graph.
     """
     from kg.documents import iter_paths
-    from kg.nlp import pipeline_digest
 
-    if workers < 1:
-        raise InputError(f"--workers {workers}: give a number of processes of at least 1")
     cfg = read_config(config)
     files = iter_paths([Path(p) for p in paths])
-    store = _open_cache(cache, pipeline_digest(cfg) if cache is not None else "")
-    slots: list[Extraction | DocumentFailure | None] = [None] * len(files)
-    keys: dict[int, str] = {}
-    todo: list[int] = []
-    for i, path in enumerate(files):
-        hit = None
-        if store is not None:
-            try:
-                keys[i] = store.key(path, path.read_bytes())
-            except OSError:
-                pass  # read_document reports it
-            else:
-                hit = store.get(keys[i])
-        if hit is not None:
-            slots[i] = hit
-        else:
-            todo.append(i)
-    hits = len(files) - len(todo)
-    done = iter(_extract_all([str(files[i]) for i in todo], workers=workers, nlp=nlp, config=cfg, on_piece=on_piece))
-    for i, path in enumerate(files):
-        if slots[i] is None:
-            outcome = next(done)
-            if isinstance(outcome, DocumentFailure) and strict:
-                raise InputError(outcome.message)
-            slots[i] = outcome
-            if store is not None and i in keys and isinstance(outcome, Extraction):
-                store.put(keys[i], outcome)
-        if progress:
-            progress(str(path))
-    extractions = [x for x in slots if isinstance(x, Extraction)]
-    failures = [x for x in slots if isinstance(x, DocumentFailure)]
+    counter: dict[str, int] = {}
+    outcomes = list(_outcomes(files, strict=strict, progress=progress, nlp=nlp, workers=workers, cache=cache,
+                              cfg=cfg, on_piece=on_piece, executor=executor, scheduler=scheduler, counter=counter))
+    extractions = [x for x in outcomes if isinstance(x, Extraction)]
+    failures = [x for x in outcomes if isinstance(x, DocumentFailure)]
     if not extractions:
-        detail = f": {failures[0].message}" if failures else ""
-        raise InputError(f"no document could be read from {', '.join(map(str, paths))}{detail}")
-    return BuildResult(
-        corpus=_merge(extractions),
-        extractions=extractions,
-        failures=failures,
-        cache_hits=hits if store is not None else 0,
-        cache_misses=len(todo) if store is not None else 0,
-    )
+        _nothing_read(paths, failures)
+    return BuildResult(corpus=_merge(extractions), extractions=extractions, failures=failures,
+                       cache_hits=counter["hits"], cache_misses=counter["misses"])
+
+
+def _nothing_read(paths: Sequence[str | os.PathLike[str]], failures: Sequence[DocumentFailure]) -> None:
+    detail = f": {failures[0].message}" if failures else ""
+    raise InputError(f"no document could be read from {', '.join(map(str, paths))}{detail}")
 
 
 def read_config(config: str | os.PathLike[str] | None) -> Any:
@@ -291,70 +349,6 @@ def _open_cache(cache: str | os.PathLike[str] | None, digest: str) -> Any:
     from kg.cache import ExtractionCache
 
     return ExtractionCache(cache, digest)
-
-
-def _extract_one(
-    path: str, nlp: Any = None, on_piece: Callable[[str, int, int], None] | None = None
-) -> Extraction | DocumentFailure:
-    """Read and extract one file; a failure is returned, not raised (it may cross a process boundary)."""
-    from kg.documents import read_document
-
-    def piece(done: int, total: int) -> None:
-        if on_piece is not None:
-            on_piece(path, done, total)
-
-    try:
-        return extract_document(read_document(path), nlp=nlp, on_piece=piece)
-    except InputError as exc:
-        return DocumentFailure(path, str(exc))
-    except Exception as exc:  # noqa: BLE001 - one broken document must not stop the build
-        return DocumentFailure(path, f"{path}: extraction failed ({type(exc).__name__}: {exc}); please report this")
-
-
-_worker_nlp: Any = None
-
-
-def _init_worker(config_text: str) -> None:
-    """Build the pipeline once per worker process, from the build's own config."""
-    from thinc.api import Config
-
-    from kg.nlp import get_nlp
-
-    global _worker_nlp
-    _worker_nlp = get_nlp(Config().from_str(config_text, interpolate=False))
-
-
-def _extract_in_worker(path: str) -> Extraction | DocumentFailure:
-    return _extract_one(path, _worker_nlp)
-
-
-def _extract_all(
-    paths: list[str], *, workers: int, nlp: Any, config: Any, on_piece: Callable[[str, int, int], None] | None = None
-) -> Iterable[Extraction | DocumentFailure]:
-    """Extract ``paths`` in input order, in ``workers`` processes when there is more than one document
-    (``on_piece`` reports the pieces of long documents when they are extracted in this process)."""
-    if workers == 1 or len(paths) < 2:
-        from kg.nlp import get_nlp
-
-        nlp = nlp or get_nlp(config)
-        for path in paths:
-            yield _extract_one(path, nlp, on_piece)
-        return
-    from concurrent.futures import ProcessPoolExecutor
-
-    n = min(workers, len(paths))
-    pool = ProcessPoolExecutor(max_workers=n, initializer=_init_worker, initargs=(config.to_str(),))
-    from concurrent.futures.process import BrokenProcessPool
-
-    try:
-        yield from pool.map(_extract_in_worker, paths, chunksize=max(1, min(16, len(paths) // (n * 4))))
-    except BrokenProcessPool:
-        from kg.nlp import build_nlp
-
-        build_nlp(config)  # raises the config's own error when that is what broke the workers
-        raise InputError("the extraction worker processes stopped; try --workers 1") from None
-    finally:  # a --strict failure or Ctrl-C stops the build without waiting for the queued documents
-        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _local_name() -> Callable[[str], bool]:
@@ -405,43 +399,63 @@ def build(
     cache: str | os.PathLike[str] | None = None,
     config: str | os.PathLike[str] | None = None,
     on_piece: Callable[[str, int, int], None] | None = None,
+    executor: str = "processes",
+    scheduler: str | None = None,
 ) -> BuildResult:
-    """Build the graph from ``paths`` and write :data:`OUTPUT_FILES` into ``out_dir``.
+    """Build the graph from ``paths`` and write :data:`OUTPUT_FILES` into ``out_dir``, streaming.
 
-    Files are written to a temporary directory first and moved into place only
-    when all of them are complete, so a failed build leaves no half-written output.
-    ``workers``, ``cache``, ``config`` and ``on_piece`` are as in :func:`build_corpus`.
+    Each document's extraction goes to a spool on disk as it completes (and to
+    ``extraction.jsonl``); resolution across documents works on a compact index of names
+    (:class:`kg.resolve.CorpusResolver`); the quads are written document by document, sorted
+    on disk and serialised as N-Quads and, by pyoxigraph, as Turtle (:mod:`kg.stream`). So
+    memory grows with the distinct entities and the graph index, not with the text read.
+    SHACL validation (``validate``) loads the graph into rdflib, so it needs memory in
+    proportion to the graph; large builds pass ``validate=False`` (``--no-validate``).
+
+    Files are written to a temporary directory first and moved into place only when all of
+    them are complete, so a failed build leaves no half-written output. ``workers``,
+    ``cache``, ``config``, ``on_piece``, ``executor`` and ``scheduler`` are as in
+    :func:`build_corpus`.
     """
-    from kg._indexdb import DB_NAME, write_db
-    from kg.documents import split_sentences
-    from kg.graph import ontology_quads, to_index, to_quads, to_rdf, write_nquads
-    from kg.validate import ONTOLOGY_PATH
+    from kg.documents import iter_paths
+    from kg.stream import Spool
 
     out = Path(out_dir)
     _check_writable(out)
-    result = build_corpus(paths, strict=strict, progress=progress, workers=workers, cache=cache, config=config,
-                          on_piece=on_piece)
-    quads = to_quads(result.corpus)
-    graph = to_rdf(quads)
-    if validate:
-        from kg.validate import validate as shacl_validate
-
-        result.violations = shacl_validate(graph)
+    cfg = read_config(config)
+    files = iter_paths([Path(p) for p in paths])
+    spool_dir = tempfile.TemporaryDirectory(prefix="kg-spool-")
+    spool = Spool(spool_dir.name)
+    spool.keep = spool_dir  # type: ignore[attr-defined]  # removed with the spool, when the result goes
     tmp: Path | None = None
     try:
         tmp = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=_nearest_dir(out)))
-        (tmp / "stikg.ttl").write_bytes(graph.serialize(format="turtle").encode("utf-8"))
-        with open(tmp / "stikg.nq", "w", encoding="utf-8", newline="\n") as fh:
-            write_nquads(sorted(quads + ontology_quads(ONTOLOGY_PATH)), fh)
-        sentences = {d.id: split_sentences(d.clean) for d in result.corpus.documents}
-        index = to_index(result.corpus, sentences=sentences)
-        with open(tmp / "graph.json", "w", encoding="utf-8", newline="\n") as fh:
-            json.dump(index, fh, ensure_ascii=False, sort_keys=True, indent=1)
-            fh.write("\n")
-        write_db(index, tmp / DB_NAME)
+        counter: dict[str, int] = {}
+        failures: list[DocumentFailure] = []
+        from kg.resolve import CorpusResolver
+
+        resolver = CorpusResolver()
         with open(tmp / "extraction.jsonl", "w", encoding="utf-8", newline="\n") as fh:
-            for x in result.extractions:
-                fh.write(json.dumps(x.to_json(), ensure_ascii=False, sort_keys=True) + "\n")
+            for outcome in _outcomes(files, strict=strict, progress=progress, nlp=None, workers=workers,
+                                     cache=cache, cfg=cfg, on_piece=on_piece, executor=executor,
+                                     scheduler=scheduler, counter=counter):
+                if isinstance(outcome, DocumentFailure):
+                    failures.append(outcome)
+                    continue
+                spool.append(outcome)
+                resolver.add(outcome.entities)
+                fh.write(json.dumps(outcome.to_json(), ensure_ascii=False, sort_keys=True) + "\n")
+        if not len(spool):
+            _nothing_read(paths, failures)
+        from kg._write import write_graph
+
+        counts, graph = write_graph(spool, resolver, _local_name(), tmp, want_rdflib=validate)
+        result = BuildResult(failures=failures, spool=spool, counts=counts,
+                             cache_hits=counter["hits"], cache_misses=counter["misses"])
+        if validate:
+            from kg.validate import validate as shacl_validate
+
+            result.violations = shacl_validate(graph)
         out.mkdir(parents=True, exist_ok=True)
         for name in OUTPUT_FILES:
             os.replace(tmp / name, out / name)
