@@ -14,6 +14,7 @@ Example
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterator, Mapping, Sequence
@@ -75,6 +76,7 @@ PREFIXES = {
 }
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def iri(kind: str, name: str) -> str:
     """The IRI of a resource: ``res:{kind}/{name}``, Chinese kept, unsafe characters escaped.
 

@@ -193,6 +193,8 @@ def main(argv: list[str] | None = None) -> int:
     graph = random_graph(args.nodes, seed=args.seed)
     args.out_dir.mkdir(parents=True, exist_ok=True)
     write_direct(graph, args.out_dir / DB_NAME)
+    pair = {"nodes": args.nodes, "from": graph.label(graph.start), "to": graph.label(graph.target)}
+    (args.out_dir / "pair.json").write_text(json.dumps(pair, ensure_ascii=False), encoding="utf-8")
     sys.stdout.write(f"{args.out_dir / DB_NAME}: {args.nodes} nodes; try kg connect {graph.label(graph.start)} "
                      f"{graph.label(graph.target)} --graph {args.out_dir}\n")
     return 0
