@@ -424,9 +424,7 @@ def build(
     _check_writable(out)
     cfg = read_config(config)
     files = iter_paths([Path(p) for p in paths])
-    spool_dir = tempfile.TemporaryDirectory(prefix="kg-spool-")
-    spool = Spool(spool_dir.name)
-    spool.keep = spool_dir  # type: ignore[attr-defined]  # removed with the spool, when the result goes
+    spool = Spool.temporary()  # kept by the result for its extractions; removed with it
     tmp: Path | None = None
     try:
         tmp = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=_nearest_dir(out)))

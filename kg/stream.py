@@ -23,6 +23,7 @@ from __future__ import annotations
 import heapq
 import os
 import pickle
+import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
@@ -42,6 +43,15 @@ class Spool:
         self.path = Path(directory) / "extractions.pickle"
         self._fh: IO[bytes] | None = open(self.path, "wb")  # noqa: SIM115 - closed by close()
         self.count = 0
+        self._owned: tempfile.TemporaryDirectory[str] | None = None
+
+    @classmethod
+    def temporary(cls) -> Spool:
+        """A spool in a new temporary directory (``TMPDIR``), removed when the spool is."""
+        owned = tempfile.TemporaryDirectory(prefix="kg-spool-")
+        spool = cls(owned.name)
+        spool._owned = owned
+        return spool
 
     def append(self, extraction: Extraction) -> None:
         assert self._fh is not None, "the spool is closed for writing"
