@@ -8,7 +8,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 OUT    ?= build
 
-.PHONY: run test test-fast eval train quality bench browser lint clean
+.PHONY: run test test-fast eval train quality bench bench-large browser lint clean
 
 # pip's output goes to a log: shown in full when the install fails, kept quiet when it works.
 $(STAMP): pyproject.toml
@@ -58,6 +58,11 @@ BASELINE ?= f8df3bf
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py $(if $(BASELINE),--baseline $(BASELINE))
+
+# the runs too long for bench's 15 minutes: one document of 0.6-30 MB, the 1000x corpus, kg connect on
+# 1M nodes (about an hour on 2 cores) -> docs/BENCHMARKS-large.md
+bench-large: $(STAMP)
+	$(BIN)/python scripts/bench_large.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check kg tests scripts notebooks

@@ -121,6 +121,14 @@ class Links:
     lightest: float = 1.0  # the smallest link weight (a lower bound for the search)
     least: dict[str, float] = field(default_factory=dict)  # node → its lightest link
 
+    def node(self, key: Any) -> str:
+        """The node id of a node of this graph (the id itself; see :class:`kg._indexdb.DBLinks`)."""
+        return str(key)
+
+    def key(self, node_id: str) -> Any:
+        """The node of this graph that stands for ``node_id`` (the id itself)."""
+        return node_id
+
     def link(self, a: str, b: str) -> Link:
         """The link between ``a`` and ``b`` (either order)."""
         return self.pairs[(a, b) if self.rank[a] < self.rank[b] else (b, a)]
@@ -293,11 +301,14 @@ def hop_count(links: Links, path: list[str]) -> int:
 def _units(links: Links, start: str, limit: int, usable: Callable[[str], bool] | None) -> dict[str, int]:
     """Length in link spans of the shortest walk from ``start`` to every node, up to ``limit``
     (spans are 1 and 2, so a queue per length does instead of a heap)."""
+    fast = getattr(links, "units", None)
+    if fast is not None:
+        return fast(start, limit, usable)  # type: ignore[no-any-return]
     docs, adjacency = links.documents, links.adjacency
     dist = {start: 0}
     queues: dict[int, list[str]] = {0: [start]}
     d = 0
-    while d <= limit and queues:
+    while d < limit and queues:  # nodes at the limit have no neighbour within it
         for u in queues.pop(d, ()):
             if dist[u] != d:
                 continue
@@ -309,6 +320,24 @@ def _units(links: Links, start: str, limit: int, usable: Callable[[str], bool] |
                     queues.setdefault(nd, []).append(v)
         d += 1
     return dist
+
+
+def _within(links: Links, source: Any, target: Any, limit: int, walkable: Callable[[Any], bool] | None) -> set[Any]:
+    """Nodes on some walk from ``source`` to ``target`` of at most ``limit`` spans.
+
+    Such a node is at most ``limit // 2`` from one end, and so is every node of its shortest
+    walks to either end; so the two searches to ``limit`` only need to enter the nodes within
+    ``limit // 2`` of an end, and the set is exact without walking the whole graph.
+    """
+    half = limit // 2
+    region = set(_units(links, source, half, walkable)) | set(_units(links, target, half, walkable))
+
+    def inside(n: Any) -> bool:
+        return n in region and (walkable is None or walkable(n))
+
+    from_source = _units(links, source, limit, inside)
+    from_target = _units(links, target, limit, inside)
+    return {n for n, d in from_source.items() if d + from_target.get(n, limit + 1) <= limit}
 
 
 def min_hops(links: Links, source: str, target: str, usable: Callable[[str], bool] | None = None) -> int | None:
@@ -400,9 +429,7 @@ def k_paths(
     limit = 2 * max_hops - links.is_document(source) - links.is_document(target)
 
     walkable = None if usable is None else (lambda n: n in (source, target) or usable(n))
-    from_source = _units(links, source, limit, walkable)
-    from_target = _units(links, target, limit, walkable)
-    keep = {n for n, d in from_source.items() if d + from_target.get(n, limit + 1) <= limit}
+    keep = _within(links, source, target, limit, walkable)
     if target not in keep:
         return []
     first = _dijkstra(links, source, target, set(), set(), keep)

@@ -82,6 +82,10 @@ class ExtractionCache:
     def _file(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.pickle"
 
+    def has(self, key: str) -> bool:
+        """True when an entry for ``key`` exists (it may still turn out unreadable: :meth:`get`)."""
+        return self._file(key).is_file()
+
     def get(self, key: str) -> Extraction | None:
         """The cached extraction for ``key``, or None when absent or unreadable."""
         try:

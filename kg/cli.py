@@ -58,13 +58,17 @@ def cli() -> None:
 @click.option("--manifest", "manifest", default=None, type=click.Path(dir_okay=False),
               help="A .csv or .jsonl file of sources: path, url, title, date, issuer, 文号 per document; "
                    "used over what the headers say, every difference reported.")
+@click.option("--executor", default="processes", show_default=True, type=click.Choice(["processes", "dask"]),
+              help="Where documents are extracted: local processes (--workers), or a Dask cluster (--scheduler).")
+@click.option("--scheduler", default=None, metavar="ADDRESS",
+              help="With --executor dask: the scheduler's address, e.g. tcp://10.0.0.5:8786.")
 @config_option
 @model_option
 @format_option("text", "json")
 @handle_errors
 def build(paths: tuple[str, ...], out_dir: str, strict: bool, no_validate: bool, workers: int,
-          cache_dir: str, no_cache: bool, manifest: str | None, config: str | None, model: str | None,
-          fmt: str) -> None:
+          cache_dir: str, no_cache: bool, manifest: str | None, executor: str, scheduler: str | None,
+          config: str | None, model: str | None, fmt: str) -> None:
     """Build the graph from documents (default: seeds/) into --out (default: build/).
 
     \b
@@ -80,6 +84,7 @@ def build(paths: tuple[str, ...], out_dir: str, strict: bool, no_validate: bool,
       kg build downloads/ --manifest downloads/sources.csv
       kg build corpus/ --workers 2          # parallel extraction
       kg build seeds/ --no-cache            # re-extract everything
+      kg build corpus/ --executor dask --scheduler tcp://10.0.0.5:8786
     """
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -95,13 +100,19 @@ def build(paths: tuple[str, ...], out_dir: str, strict: bool, no_validate: bool,
         console=err, transient=True, disable=fmt == "json" or not err.is_terminal,
     ) as bar:
         task = bar.add_task("", total=total)
+        finished = [0]
 
         def step(path: str) -> None:
-            bar.update(task, advance=1, description=path.rsplit("/", 1)[-1])
+            finished[0] += 1
+            bar.update(task, completed=finished[0], description=path.rsplit("/", 1)[-1])
 
-        result = run_build(paths, out_dir, strict=strict, validate=not no_validate, progress=step,
+        def piece(path: str, done: int, size: int) -> None:  # a long document advances piece by piece
+            name = path.rsplit("/", 1)[-1]
+            bar.update(task, completed=finished[0] + done / max(size, 1), description=f"{name} {100 * done // max(size, 1)}%")
+
+        result = run_build(paths, out_dir, strict=strict, validate=not no_validate, progress=step, on_piece=piece,
                            workers=workers, cache=None if no_cache else cache_dir, config=config,
-                           manifest=manifest, model=model)
+                           manifest=manifest, model=model, executor=executor, scheduler=scheduler)
     summary = result.summary()
     summary["ignored"] = [{"path": p, "reason": why} for p, why in result.ignored]
     summary["notes"] = list(result.notes)

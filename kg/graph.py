@@ -14,14 +14,24 @@ Example
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
-from kg._index import INDEX_VERSION, document_creator, graph_counts, read_index
-from kg.model import SYMMETRIC_RELATIONS, Corpus, Document, Sentence, base_type
+from kg._index import INDEX_VERSION, document_creator, entities_by_name, graph_counts, read_index
+from kg.model import (
+    SYMMETRIC_RELATIONS,
+    Corpus,
+    Document,
+    Entity,
+    Observation,
+    Relation,
+    Sentence,
+    base_type,
+)
 from kg.names import clean_name
 from kg.readers import MEDIA_TYPES, Format
 
@@ -35,6 +45,11 @@ __all__ = [
     "entity_iri",
     "doc_iri",
     "to_quads",
+    "document_quads",
+    "entity_quads",
+    "mention_quads",
+    "relation_quads",
+    "observation_quads",
     "to_rdf",
     "to_dataset",
     "write_nquads",
@@ -62,6 +77,7 @@ PREFIXES = {
 }
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def iri(kind: str, name: str) -> str:
     """The IRI of a resource: ``res:{kind}/{name}``, Chinese kept, unsafe characters escaped.
 
@@ -131,111 +147,131 @@ def to_quads(corpus: Corpus) -> list[Quad]:
     """The whole graph as sorted, de-duplicated N-Quads terms.
 
     Graph names: ``res:graph/{doc id}`` for what a document states,
-    ``res:graph/entities`` for entity descriptions.
+    ``res:graph/entities`` for entity descriptions. The pieces (:func:`document_quads`,
+    :func:`entity_quads`, :func:`mention_quads`, :func:`relation_quads`,
+    :func:`observation_quads`) are what the streaming build writes document by document.
     """
-    rdf, rdfs, skos, prov, dct = (PREFIXES[k] for k in ("rdf", "rdfs", "skos", "prov", "dcterms"))
-    ent_graph = _u(iri("graph", "entities"))
-    by_key = {e.key: e for e in corpus.entities}
     eiri = {e.key: entity_iri(e.label, e.type, e.scope) for e in corpus.entities}
+    by_name = entities_by_name(corpus.entities)
     quads: set[Quad] = set()
-
-    def add(s: str, p: str, o: str, g: str) -> None:
-        quads.add((s, p, o, g))
-
-    docs = {d.id: d for d in corpus.documents}
     for d in corpus.documents:
-        g = _u(iri("graph", d.id))
-        s = _u(doc_iri(d.id))
-        add(s, _u(rdf + "type"), _u(STIKG + "SourceDocument"), g)
-        add(s, _u(rdf + "type"), _u(prov + "Entity"), g)
-        # where the document came from: its address when the manifest gives one, else its file name
-        add(s, _u(dct + "source"), _u(_web_iri(d.meta.url)) if d.meta.url else _lit(_basename(d.path)), g)
-        add(s, _u(STIKG + "fileName"), _lit(_basename(d.path)), g)
-        add(s, _u(STIKG + "textFile"), _lit(f"texts/{d.id}.txt"), g)
-        add(s, _u(dct + "format"), _lit(MEDIA_TYPES[Format(d.format)]), g)
-        if d.meta.publisher:
-            add(s, _u(dct + "publisher"), _lit(d.meta.publisher, "zh"), g)
-        add(s, _u(rdfs + "label"), _lit(d.meta.number or d.meta.title or d.id, "zh"), g)
-        if d.sha256:
-            add(s, _u(STIKG + "sha256"), _lit(d.sha256), g)
-        m = d.meta
-        if m.number:
-            add(s, _u(dct + "identifier"), _lit(m.number), g)
-        if m.date:
-            add(s, _u(dct + "date"), _lit(m.date, dtype="date"), g)
-        if m.year:
-            add(s, _u(STIKG + "year"), _int(m.year), g)
-        if m.title:
-            add(s, _u(dct + "title"), _lit(m.title, "zh"), g)
-        if m.proposal_number:
-            add(s, _u(STIKG + "proposalNumber"), _lit(m.proposal_number), g)
-        if m.session:
-            add(s, _u(STIKG + "session"), _lit(m.session, "zh"), g)
-        for a in m.addressees:
-            add(s, _u(STIKG + "addressee"), _lit(a, "zh"), g)
-        if m.agency:
-            creator = document_creator(corpus, d)
-            if creator is not None:
-                add(s, _u(dct + "creator"), _u(eiri[creator.key]), g)
-            else:
-                add(s, _u(STIKG + "issuingAgency"), _lit(m.agency, "zh"), g)
-
+        creator = document_creator(corpus, d, by_name=by_name)
+        quads.update(document_quads(d, eiri[creator.key] if creator is not None else None))
     for e in corpus.entities:
-        s = _u(eiri[e.key])
-        add(s, _u(rdf + "type"), _u(STIKG + e.type), ent_graph)
-        add(s, _u(skos + "prefLabel"), _lit(e.display_label, "zh"), ent_graph)
-        add(s, _u(rdfs + "label"), _lit(e.display_label, "zh"), ent_graph)
-        for a in ([e.label] if e.scope else []) + list(e.aliases):
-            add(s, _u(skos + "altLabel"), _lit(a, "zh"), ent_graph)
-        if e.scope:
-            add(s, _u(STIKG + "jurisdiction"), _lit(e.scope, "zh"), ent_graph)
+        quads.update(entity_quads(e, eiri[e.key]))
         for doc_id in sorted({d for d, _, _ in e.mentions}):
-            g = _u(iri("graph", doc_id))
-            add(s, _u(STIKG + "mentionedIn"), _u(doc_iri(doc_id)), g)
-            add(s, _u(prov + "wasDerivedFrom"), _u(doc_iri(doc_id)), g)
-
+            quads.update(mention_quads(eiri[e.key], doc_id))
     for r in corpus.relations:
-        if r.head not in by_key or r.tail not in by_key:
-            continue
-        g = _u(iri("graph", r.evidence.doc))
-        h, t, p = _u(eiri[r.head]), _u(eiri[r.tail]), _u(STIKG + r.relation)
-        add(h, p, t, g)
-        st = _u(iri("statement", _hash(r.head, r.relation, r.tail, r.evidence.doc, r.evidence.start, r.evidence.end)))
-        add(st, _u(rdf + "type"), _u(STIKG + "Assertion"), g)
-        add(st, _u(rdf + "type"), _u(rdf + "Statement"), g)
-        add(st, _u(rdf + "subject"), h, g)
-        add(st, _u(rdf + "predicate"), p, g)
-        add(st, _u(rdf + "object"), t, g)
-        _provenance(add, st, r.evidence, r.rule, g)
-        add(st, _u(STIKG + "confidence"), _num(r.confidence), g)
-
+        quads.update(relation_quads(r, eiri))
     for o in corpus.observations:
-        if o.subject not in by_key:
-            continue
-        g = _u(iri("graph", o.evidence.doc))
-        ob = _u(iri("observation", _hash(o.subject, o.measure, o.value, o.unit, o.year, o.evidence.doc, o.evidence.start)))
-        subj = _u(eiri[o.subject])
-        add(ob, _u(rdf + "type"), _u(STIKG + "Observation"), g)
-        add(ob, _u(STIKG + "subject"), subj, g)
-        add(subj, _u(STIKG + "hasObservation"), ob, g)
-        add(ob, _u(STIKG + "measure"), _lit(o.measure, "zh"), g)
-        add(ob, _u(STIKG + "value"), _num(o.value), g)
-        add(ob, _u(STIKG + "unit"), _lit(o.unit), g)
-        if o.year is not None:
-            add(ob, _u(STIKG + "year"), _int(o.year), g)
-        if o.qualifier:
-            add(ob, _u(STIKG + "qualifier"), _lit(o.qualifier, "zh"), g)
-        _provenance(add, ob, o.evidence, o.rule, g)
-    del docs
+        quads.update(observation_quads(o, eiri))
     return sorted(quads)
 
 
-def _provenance(add: Any, node: str, ev: Any, rule: str, g: str) -> None:
-    add(node, _u(PREFIXES["prov"] + "wasDerivedFrom"), _u(doc_iri(ev.doc)), g)
-    add(node, _u(STIKG + "evidenceText"), _lit(ev.text, "zh"), g)
-    add(node, _u(STIKG + "startOffset"), _int(ev.start), g)
-    add(node, _u(STIKG + "endOffset"), _int(ev.end), g)
-    add(node, _u(STIKG + "rule"), _lit(rule), g)
+_RDF, _RDFS, _SKOS, _PROV, _DCT = (PREFIXES[k] for k in ("rdf", "rdfs", "skos", "prov", "dcterms"))
+
+
+def document_quads(d: Document, creator: str | None) -> Iterator[Quad]:
+    """What the graph says about source document ``d`` (``creator``: the IRI of its issuer entity)."""
+    g = _u(iri("graph", d.id))
+    s = _u(doc_iri(d.id))
+    yield s, _u(_RDF + "type"), _u(STIKG + "SourceDocument"), g
+    yield s, _u(_RDF + "type"), _u(_PROV + "Entity"), g
+    # where the document came from: its address when the manifest gives one, else its file name
+    yield s, _u(_DCT + "source"), _u(_web_iri(d.meta.url)) if d.meta.url else _lit(_basename(d.path)), g
+    yield s, _u(STIKG + "fileName"), _lit(_basename(d.path)), g
+    yield s, _u(STIKG + "textFile"), _lit(f"texts/{d.id}.txt"), g
+    yield s, _u(_DCT + "format"), _lit(MEDIA_TYPES[Format(d.format)]), g
+    if d.meta.publisher:
+        yield s, _u(_DCT + "publisher"), _lit(d.meta.publisher, "zh"), g
+    yield s, _u(_RDFS + "label"), _lit(d.meta.number or d.meta.title or d.id, "zh"), g
+    if d.sha256:
+        yield s, _u(STIKG + "sha256"), _lit(d.sha256), g
+    m = d.meta
+    if m.number:
+        yield s, _u(_DCT + "identifier"), _lit(m.number), g
+    if m.date:
+        yield s, _u(_DCT + "date"), _lit(m.date, dtype="date"), g
+    if m.year:
+        yield s, _u(STIKG + "year"), _int(m.year), g
+    if m.title:
+        yield s, _u(_DCT + "title"), _lit(m.title, "zh"), g
+    if m.proposal_number:
+        yield s, _u(STIKG + "proposalNumber"), _lit(m.proposal_number), g
+    if m.session:
+        yield s, _u(STIKG + "session"), _lit(m.session, "zh"), g
+    for a in m.addressees:
+        yield s, _u(STIKG + "addressee"), _lit(a, "zh"), g
+    if m.agency:
+        if creator is not None:
+            yield s, _u(_DCT + "creator"), _u(creator), g
+        else:
+            yield s, _u(STIKG + "issuingAgency"), _lit(m.agency, "zh"), g
+
+
+def entity_quads(e: Entity, node: str) -> Iterator[Quad]:
+    """The description of entity ``e`` (IRI ``node``) in ``res:graph/entities``."""
+    g = _u(iri("graph", "entities"))
+    s = _u(node)
+    yield s, _u(_RDF + "type"), _u(STIKG + e.type), g
+    yield s, _u(_SKOS + "prefLabel"), _lit(e.display_label, "zh"), g
+    yield s, _u(_RDFS + "label"), _lit(e.display_label, "zh"), g
+    for a in ([e.label] if e.scope else []) + list(e.aliases):
+        yield s, _u(_SKOS + "altLabel"), _lit(a, "zh"), g
+    if e.scope:
+        yield s, _u(STIKG + "jurisdiction"), _lit(e.scope, "zh"), g
+
+
+def mention_quads(node: str, doc_id: str) -> Iterator[Quad]:
+    """Entity ``node`` is mentioned in document ``doc_id`` (in that document's graph)."""
+    g = _u(iri("graph", doc_id))
+    yield _u(node), _u(STIKG + "mentionedIn"), _u(doc_iri(doc_id)), g
+    yield _u(node), _u(_PROV + "wasDerivedFrom"), _u(doc_iri(doc_id)), g
+
+
+def relation_quads(r: Relation, eiri: Mapping[str, str]) -> Iterator[Quad]:
+    """The edge of ``r`` and its reified assertion with provenance (nothing if an end is unknown)."""
+    if r.head not in eiri or r.tail not in eiri:
+        return
+    g = _u(iri("graph", r.evidence.doc))
+    h, t, p = _u(eiri[r.head]), _u(eiri[r.tail]), _u(STIKG + r.relation)
+    yield h, p, t, g
+    st = _u(iri("statement", _hash(r.head, r.relation, r.tail, r.evidence.doc, r.evidence.start, r.evidence.end)))
+    yield st, _u(_RDF + "type"), _u(STIKG + "Assertion"), g
+    yield st, _u(_RDF + "type"), _u(_RDF + "Statement"), g
+    yield st, _u(_RDF + "subject"), h, g
+    yield st, _u(_RDF + "predicate"), p, g
+    yield st, _u(_RDF + "object"), t, g
+    yield from _provenance(st, r.evidence, r.rule, g)
+    yield st, _u(STIKG + "confidence"), _num(r.confidence), g
+
+
+def observation_quads(o: Observation, eiri: Mapping[str, str]) -> Iterator[Quad]:
+    """Observation ``o`` as a ``stikg:Observation`` node with provenance (nothing if its subject is unknown)."""
+    if o.subject not in eiri:
+        return
+    g = _u(iri("graph", o.evidence.doc))
+    ob = _u(iri("observation", _hash(o.subject, o.measure, o.value, o.unit, o.year, o.evidence.doc, o.evidence.start)))
+    subj = _u(eiri[o.subject])
+    yield ob, _u(_RDF + "type"), _u(STIKG + "Observation"), g
+    yield ob, _u(STIKG + "subject"), subj, g
+    yield subj, _u(STIKG + "hasObservation"), ob, g
+    yield ob, _u(STIKG + "measure"), _lit(o.measure, "zh"), g
+    yield ob, _u(STIKG + "value"), _num(o.value), g
+    yield ob, _u(STIKG + "unit"), _lit(o.unit), g
+    if o.year is not None:
+        yield ob, _u(STIKG + "year"), _int(o.year), g
+    if o.qualifier:
+        yield ob, _u(STIKG + "qualifier"), _lit(o.qualifier, "zh"), g
+    yield from _provenance(ob, o.evidence, o.rule, g)
+
+
+def _provenance(node: str, ev: Any, rule: str, g: str) -> Iterator[Quad]:
+    yield node, _u(PREFIXES["prov"] + "wasDerivedFrom"), _u(doc_iri(ev.doc)), g
+    yield node, _u(STIKG + "evidenceText"), _lit(ev.text, "zh"), g
+    yield node, _u(STIKG + "startOffset"), _int(ev.start), g
+    yield node, _u(STIKG + "endOffset"), _int(ev.end), g
+    yield node, _u(STIKG + "rule"), _lit(rule), g
 
 
 def _web_iri(url: str) -> str:
@@ -279,6 +315,7 @@ def to_index(
     corpus: Corpus,
     *,
     sentences: Mapping[str, Sequence[Sentence]] | None = None,
+    layer: Mapping[str, tuple[list[Any], Mapping[str, list[int]]]] | None = None,
 ) -> dict[str, Any]:
     """The ``graph.json`` object of ``corpus``.
 
@@ -289,6 +326,9 @@ def to_index(
     sentences : mapping, optional
         Document id → its sentences in clean offsets (``kg.documents.split_sentences``, passed
         in by the pipeline); the sentence layer is written for the documents given here.
+    layer : mapping, optional
+        Document id → ``(rows, hits)`` of :func:`kg._doclayer.document_sentences`, computed
+        beforehand (the streaming build does, document by document, while it has the text).
 
     Returns
     -------
@@ -327,12 +367,16 @@ def to_index(
             spans[doc_id][eiri[e.key]].append((start, end))
     documents: dict[str, dict[str, Any]] = {}
     where: dict[str, dict[str, list[int]]] = defaultdict(dict)  # node id → doc id → sentences
+    by_name = entities_by_name(corpus.entities)
     for d in sorted(corpus.documents, key=lambda d: d.id):
-        creator = document_creator(corpus, d)
+        creator = document_creator(corpus, d, by_name=by_name)
         documents[d.id] = _doc_json(d) | {"issuer": eiri[creator.key] if creator else None}
-        if sentences is None or d.id not in sentences:
+        if layer is not None and d.id in layer:
+            rows, hits = layer[d.id]
+        elif sentences is None or d.id not in sentences:
             continue
-        rows, hits = document_sentences(d, sentences[d.id], spans[d.id])
+        else:
+            rows, hits = document_sentences(d, sentences[d.id], spans[d.id])
         documents[d.id]["sentences"] = rows
         for node_id, found in hits.items():
             where[node_id][d.id] = found

@@ -25,12 +25,11 @@ Example::
 from __future__ import annotations
 
 import difflib
-import os
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from kg._index import read_index
+from kg._index import Index, load_index
 from kg._links import KIND_LABELS, LAYERS, Links, build_links, document_node, k_paths, min_hops
 from kg.errors import EntityNotFound, InputError, NoPath
 from kg.model import ENTITY_TYPES, RELATION_LABELS, RELATIONS, base_type
@@ -63,62 +62,6 @@ class AmbiguousName(EntityNotFound):
         super().__init__(name, candidates)
         self.args = (f"{name!r} fits several entities: {', '.join(candidates)}; "
                      "give one of these names",)
-
-
-@dataclass
-class Index:
-    """``graph.json`` in memory: documents, nodes by id, edges, and the name tables."""
-
-    documents: dict[str, dict[str, Any]]
-    nodes: dict[str, dict[str, Any]]
-    edges: list[dict[str, Any]]
-    names: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # raw name → (kind, id)
-    keys: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # name_key → (kind, id)
-    _links: Links | None = field(default=None, repr=False)
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Index:
-        """Build the index from the parsed ``graph.json`` object."""
-        nodes = {n["id"]: n for n in data.get("nodes", [])}
-        index = cls(dict(data.get("documents", {})), nodes, list(data.get("edges", [])))
-        for node_id in sorted(nodes):
-            node = nodes[node_id]
-            for kind, names in (("label", [node["label"]]), ("alias", node.get("aliases", []))):
-                for name in names:
-                    index.names.setdefault(name, []).append((kind, node_id))
-                    index.keys.setdefault(name_key(name), []).append((kind, node_id))
-        return index
-
-    def links(self) -> Links:
-        """The unfiltered path graph (typed relations and the document layer), built once."""
-        if self._links is None:
-            self._links = build_links(self.nodes.values(), self.edges, self.documents)
-        return self._links
-
-    def document_id(self, node_id: str) -> str | None:
-        """The document id of a document node (``res:doc/{id}``), else None."""
-        doc_id = node_id.rsplit("/", 1)[-1]
-        return doc_id if node_id == document_node(doc_id) and doc_id in self.documents else None
-
-    def label(self, node_id: str) -> str:
-        """The display label of a node (a document's 文号, or its id)."""
-        if node_id in self.nodes:
-            return str(self.nodes[node_id]["label"])
-        doc_id = self.document_id(node_id)
-        if doc_id is not None:
-            return str(self.documents[doc_id].get("number") or doc_id)
-        raise KeyError(node_id)
-
-    def ref(self, node_id: str) -> dict[str, Any]:
-        """``{"id", "label", "type"}`` of a node; documents have type ``SourceDocument``."""
-        node = self.nodes.get(node_id)
-        kind = node.get("type") if node else "SourceDocument"
-        return {"id": node_id, "label": self.label(node_id), "type": kind}
-
-
-def load_index(graph_dir: str | os.PathLike[str]) -> Index:
-    """Read ``graph_dir/graph.json`` (written by ``kg build``)."""
-    return Index.from_dict(read_index(graph_dir))
 
 
 @dataclass(frozen=True)
@@ -157,11 +100,10 @@ def lookup(index: Index, name: str, *, documents: bool = False) -> Match:
         raise EntityNotFound(name)
     if query in index.nodes or (documents and index.document_id(query)):
         return Match(query, query, index.label(query), "iri")
-    for table, probe, kind, how in ((index.names, query, "label", "label"),
-                                    (index.names, query, "alias", "alias"),
-                                    (index.keys, key, "label", "normalised"),
-                                    (index.keys, key, "alias", "normalised")):
-        found = sorted({i for k, i in table.get(probe, []) if k == kind})
+    named, keyed = index.named(query), index.keyed(key)
+    for table, kind, how in ((named, "label", "label"), (named, "alias", "alias"),
+                             (keyed, "label", "normalised"), (keyed, "alias", "normalised")):
+        found = sorted({i for k, i in table if k == kind})
         if len(found) == 1:
             return Match(query, found[0], index.label(found[0]), how)
         if found:
@@ -171,8 +113,7 @@ def lookup(index: Index, name: str, *, documents: bool = False) -> Match:
             if key in (name_key(doc_id), name_key(doc.get("number") or "")):
                 node_id = document_node(doc_id)
                 return Match(query, node_id, index.label(node_id), "document")
-    containing = sorted({i for k, ids in index.keys.items() if key in k for _, i in ids},
-                        key=lambda i: (len(index.label(i)), index.label(i)))
+    containing = sorted(index.containing(key), key=lambda i: (len(index.label(i)), index.label(i)))
     if len(containing) == 1 and len(key) >= 2:
         chosen = containing[0]
         return Match(query, chosen, index.label(chosen), "contains",
@@ -189,8 +130,8 @@ def lookup(index: Index, name: str, *, documents: bool = False) -> Match:
 def _closest(index: Index, key: str, *, exclude: set[str], n: int) -> list[str]:
     """Labels of the nodes whose names are closest to ``key`` (difflib), best first."""
     out: list[str] = []
-    for close in difflib.get_close_matches(key, sorted(index.keys), n=3 * n, cutoff=0.4):
-        for _, node_id in index.keys[close]:
+    for close in difflib.get_close_matches(key, index.all_keys(), n=3 * n, cutoff=0.4):
+        for _, node_id in index.keyed(close):
             label = index.label(node_id)
             if node_id not in exclude and label not in out:
                 out.append(label)
@@ -269,7 +210,7 @@ def document_json(index: Index, doc_id: str) -> dict[str, Any]:
     doc = index.documents.get(doc_id) or {}
     issuer = doc.get("issuer")
     return {"id": doc_id, "number": doc.get("number"), "date": doc.get("date"), "title": doc.get("title"),
-            "issuer": index.label(issuer) if issuer in index.nodes else doc.get("agency")}
+            "issuer": index.label(issuer) if isinstance(issuer, str) and issuer in index.nodes else doc.get("agency")}
 
 
 def source_of(index: Index, doc_id: str) -> tuple[str, str | None]:
@@ -345,13 +286,13 @@ def connect(
     else:
         links = index.links()
 
-    def via_only(node_id: str) -> bool:
-        node = index.nodes.get(node_id)
+    def via_only(key: Any) -> bool:
+        node = index.nodes.get(links.node(key))
         return node is None or base_type(node.get("type", "")) in via_set
 
     usable = via_only if via_set else None
 
-    found = k_paths(links, source, target, paths, max_hops, usable)
+    found = k_paths(links, links.key(source), links.key(target), paths, max_hops, usable)
     if not found:
         raise _no_path(index, links, source, target, max_hops, filtered, usable)
     return [_make_path(index, links, nodes, weight) for nodes, weight in found]
@@ -361,11 +302,12 @@ def _no_path(index: Index, links: Links, source: str, target: str, max_hops: int
              usable: Any) -> NoPath:
     """The true reason there is no path to report."""
     a, b = index.label(source), index.label(target)
-    everything = min_hops(index.links(), source, target)
+    whole = index.links()
+    everything = min_hops(whole, whole.key(source), whole.key(target))
     if everything is None:
         return NoPath(f"{a} and {b} share nothing: no relation, sentence, paragraph or document "
                       "links them, directly or through other entities")
-    shortest = min_hops(links, source, target, usable) if filtered else everything
+    shortest = min_hops(links, links.key(source), links.key(target), usable) if filtered else everything
     if shortest is None:
         return NoPath(f"no path between {a} and {b} with these --only/--exclude/--via filters; "
                       f"without them the shortest path has {everything} hop(s)")
@@ -376,23 +318,25 @@ def _no_path(index: Index, links: Links, source: str, target: str, max_hops: int
                   f"paths examined (the shortest has {shortest} hop(s)); try --no-hub-penalty")
 
 
-def _make_path(index: Index, links: Links, nodes: list[str], weight: float) -> Path:
+def _make_path(index: Index, links: Links, keys: list[Any], weight: float) -> Path:
+    """The path through ``keys`` (nodes of ``links``) with its hops and their evidence."""
     hops: list[Hop] = []
+    node = links.node
     i = 0
-    while i < len(nodes) - 1:
-        u, v = nodes[i], nodes[i + 1]
-        if links.is_document(v) and i + 2 < len(nodes):  # entity — document — entity
-            w = nodes[i + 2]
+    while i < len(keys) - 1:
+        u, v = keys[i], keys[i + 1]
+        if links.is_document(v) and i + 2 < len(keys):  # entity — document — entity
+            w = keys[i + 2]
             evidence = []
             for doc in links.shared_documents(u, w):
                 evidence += _doc_sentences(index, links.link(u, doc)) + _doc_sentences(index, links.link(doc, w))
-            hops.append(Hop(u, w, "document", evidence=tuple(evidence), document=links.documents[v],
+            hops.append(Hop(node(u), node(w), "document", evidence=tuple(evidence), document=links.documents[v],
                             documents=tuple(links.documents[d] for d in links.shared_documents(u, w))))
             i += 2
             continue
         hops.append(_hop(index, links, u, v))
         i += 1
-    return Path(tuple(nodes), tuple(hops), weight)
+    return Path(tuple(node(k) for k in keys), tuple(hops), weight)
 
 
 def _sentence(index: Index, doc_id: str, i: int, entity: str | None = None) -> dict[str, Any]:
@@ -407,8 +351,9 @@ def _doc_sentences(index: Index, link: Any) -> list[dict[str, Any]]:
     return [_sentence(index, doc_id, i, entity) for doc_id, i in link.refs]
 
 
-def _hop(index: Index, links: Links, u: str, v: str) -> Hop:
-    link = links.link(u, v)
+def _hop(index: Index, links: Links, a: Any, b: Any) -> Hop:
+    link = links.link(a, b)
+    u, v = links.node(a), links.node(b)
     if link.kind == "relation":
         edges = sorted((index.edges[j] for j in link.edges), key=lambda e: (e["relation"], e["source"]))
         steps = tuple(Step(e["source"], e["target"], e["relation"], tuple(e.get("evidence", [])),
@@ -421,7 +366,7 @@ def _hop(index: Index, links: Links, u: str, v: str) -> Hop:
         for doc_id, i, j in link.refs:
             evidence += [_sentence(index, doc_id, i, link.u), _sentence(index, doc_id, j, link.v)]
         return Hop(u, v, "paragraph", evidence=tuple(evidence))
-    doc_node = u if links.is_document(u) else v
+    doc_node = a if links.is_document(a) else b
     return Hop(u, v, link.kind, evidence=tuple(_doc_sentences(index, link)),
                document=links.documents[doc_node])
 
@@ -468,9 +413,8 @@ def card(index: Index, name: str) -> Card:
     def order(edge: dict[str, Any]) -> tuple[str, str, str]:
         return edge["relation"], index.label(edge["source"]), index.label(edge["target"])
 
-    outgoing = sorted((e for e in index.edges if e["source"] == node_id), key=order)
-    incoming = sorted((e for e in index.edges if e["target"] == node_id and e["source"] != node_id),
-                      key=order)
+    outgoing = sorted(index.edges_of(node_id, "source"), key=order)
+    incoming = sorted((e for e in index.edges_of(node_id, "target") if e["source"] != node_id), key=order)
     observations = sorted(
         node.get("observations", []),
         key=lambda o: (o.get("year") is None, o.get("year") or 0, o.get("measure", ""),

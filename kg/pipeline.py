@@ -14,12 +14,13 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from kg.errors import InputError, OutputError
+from kg.executor import DocumentFailure
 from kg.model import Corpus, Document, Entity, Extraction, Observation, Relation
 from kg.sources import Source
 
@@ -37,7 +38,7 @@ __all__ = [
 ]
 
 #: What ``build`` writes into its output directory.
-OUTPUT_FILES = ("stikg.ttl", "stikg.nq", "graph.json", "extraction.jsonl")
+OUTPUT_FILES = ("stikg.ttl", "stikg.nq", "graph.json", "graph.sqlite", "extraction.jsonl")
 #: The folder of the build that holds each document's text as read (``texts/<doc id>.txt``):
 #: the text evidence offsets point into, whatever the original format.
 TEXTS_DIR = "texts"
@@ -48,13 +49,16 @@ TEXTS_DIR = "texts"
 CHUNK_CHARS = 100_000
 
 
-def extract_document(doc: Document, *, nlp: Any = None, chunk_chars: int = CHUNK_CHARS) -> Extraction:
+def extract_document(
+    doc: Document, *, nlp: Any = None, chunk_chars: int = CHUNK_CHARS, on_piece: Callable[[int, int], None] | None = None
+) -> Extraction:
     """Entities, relations and observations of one document: ``nlp(text)``, then the model.
 
     The pipeline reads :func:`~kg.documents.analysis_text` (simplified script, full-width
     punctuation, one character for one), so its offsets are offsets into ``doc.clean``;
     labels and evidence come from the text as written. A document longer than
-    ``chunk_chars`` is analysed in pieces cut at paragraph breaks.
+    ``chunk_chars`` is analysed in pieces cut at paragraph breaks; ``on_piece(done, total)``
+    is called after each piece with the characters analysed so far (for a progress bar).
     """
     from kg.documents import analysis_text
     from kg.nlp import get_nlp
@@ -73,6 +77,8 @@ def extract_document(doc: Document, *, nlp: Any = None, chunk_chars: int = CHUNK
         sdoc = nlp(sdoc)
         carry, jurisdiction = sdoc._.discourse_carry, sdoc._.jurisdiction
         parts.append(_to_model(doc, sdoc, offset))
+        if on_piece is not None:
+            on_piece(end, len(analysed))
     if len(parts) == 1:
         entities, relations, observations = parts[0]
     else:  # one entity per thing across the pieces of a long document
@@ -166,38 +172,125 @@ def _unique_obs(observations: Iterable[Observation]) -> list[Observation]:
     return out
 
 
-@dataclass(frozen=True)
-class DocumentFailure:
-    """A document that could not be read or extracted, and why."""
-
-    path: str
-    message: str
-
-
-@dataclass
 class BuildResult:
-    """What a build produced."""
+    """What a build produced.
 
-    corpus: Corpus
-    extractions: list[Extraction]
-    failures: list[DocumentFailure] = field(default_factory=list)
-    out_dir: Path | None = None
-    files: list[Path] = field(default_factory=list)
-    violations: list[Any] = field(default_factory=list)
-    cache_hits: int = 0  # documents taken from the extraction cache
-    cache_misses: int = 0  # documents extracted (and stored) because the cache had no entry
-    ignored: list[tuple[str, str]] = field(default_factory=list)  # files under a folder not read, and why
-    notes: list[str] = field(default_factory=list)  # manifest rows that differ from a header or match no file
+    ``extractions`` (per document, in input order) and ``corpus`` (resolved across documents)
+    are read back from the build's spool on disk when first asked for: a streaming build holds
+    neither in memory. ``summary()`` gives the graph's counts.
+    """
+
+    def __init__(
+        self,
+        *,
+        corpus: Corpus | None = None,
+        extractions: list[Extraction] | None = None,
+        failures: list[DocumentFailure] | None = None,
+        spool: Any = None,
+        counts: dict[str, Any] | None = None,
+        cache_hits: int = 0,
+        cache_misses: int = 0,
+        ignored: list[tuple[str, str]] | None = None,
+        notes: list[str] | None = None,
+    ) -> None:
+        self._corpus = corpus
+        self._extractions = extractions
+        self._spool = spool  # a kg.stream.Spool, kept alive (and on disk) with this result
+        self._counts = counts
+        self.failures: list[DocumentFailure] = list(failures or [])
+        self.out_dir: Path | None = None
+        self.files: list[Path] = []
+        self.violations: list[Any] = []
+        self.cache_hits = cache_hits  # documents taken from the extraction cache
+        self.cache_misses = cache_misses  # documents extracted (and stored) because the cache had no entry
+        self.ignored: list[tuple[str, str]] = list(ignored or [])  # files under a folder not read, and why
+        self.notes: list[str] = list(notes or [])  # manifest rows that differ from a header or match no file
+
+    @property
+    def extractions(self) -> list[Extraction]:
+        """Each document's extraction, in input order."""
+        if self._extractions is None:
+            self._extractions = list(self._spool) if self._spool is not None else []
+        return self._extractions
+
+    @property
+    def corpus(self) -> Corpus:
+        """The documents with their entities resolved across documents (:func:`build_corpus`)."""
+        if self._corpus is None:
+            self._corpus = _merge(self.extractions)
+        return self._corpus
 
     def summary(self) -> dict[str, Any]:
         """The graph's counts (:func:`kg.graph.graph_counts`, as ``kg stats`` and the explorer
         give them) plus what only the build knows: failed documents, SHACL violations."""
         from kg.graph import graph_counts, to_index
 
-        return graph_counts(to_index(self.corpus)) | {
-            "failed": len(self.failures),
-            "violations": len(self.violations),
-        }
+        counts = self._counts if self._counts is not None else graph_counts(to_index(self.corpus))
+        return counts | {"failed": len(self.failures), "violations": len(self.violations)}
+
+
+def _outcomes(
+    sources: Sequence[Source],
+    *,
+    strict: bool,
+    progress: Callable[[str], None] | None,
+    nlp: Any,
+    workers: int,
+    cache: str | os.PathLike[str] | None,
+    cfg: Any,
+    on_piece: Callable[[str, int, int], None] | None,
+    executor: str,
+    scheduler: str | None,
+    counter: dict[str, int],
+) -> Iterator[Extraction | DocumentFailure]:
+    """Each file's extraction (or failure) in input order: from the cache when it holds the
+    document, else from the executor; new extractions are stored in the cache. Counts cache
+    hits and misses in ``counter``."""
+    from kg.executor import extract_one, extract_paths
+    from kg.nlp import pipeline_digest
+
+    store = _open_cache(cache, pipeline_digest(cfg) if cache is not None else "")
+    files = [Path(s.path) for s in sources]
+    keys: dict[int, str] = {}
+    todo: list[int] = []
+    for i, path in enumerate(files):
+        if store is not None:
+            try:
+                data = path.read_bytes()
+                keys[i] = store.key(path, data, extra=sources[i].cache_extra(data))
+            except OSError:
+                pass  # read_document reports it
+            else:
+                if store.has(keys[i]):
+                    continue
+        todo.append(i)
+    counter["misses"] = len(todo) if store is not None else 0
+    counter["hits"] = len(files) - len(todo) if store is not None else 0
+    done = extract_paths([sources[i] for i in todo], executor=executor, workers=workers, scheduler=scheduler,
+                         nlp=nlp, config=cfg, on_piece=on_piece)
+    queued = set(todo)
+    for i, path in enumerate(files):
+        outcome: Extraction | DocumentFailure | None = None
+        if i in queued:
+            outcome = next(done)
+            if store is not None and i in keys and isinstance(outcome, Extraction):
+                store.put(keys[i], outcome)
+        else:
+            outcome = store.get(keys[i])
+            if outcome is None:  # removed or corrupt since it was looked at: extract it here
+                from kg.nlp import get_nlp
+
+                nlp = nlp or get_nlp(cfg)
+                outcome = extract_one(sources[i], nlp, on_piece)
+                counter["hits"] -= 1
+                counter["misses"] += 1
+                if isinstance(outcome, Extraction):
+                    store.put(keys[i], outcome)
+        if isinstance(outcome, DocumentFailure) and strict:
+            raise InputError(outcome.message)
+        if progress:
+            progress(str(path))
+        yield outcome
 
 
 def build_corpus(
@@ -209,78 +302,51 @@ def build_corpus(
     workers: int = 1,
     cache: str | os.PathLike[str] | None = None,
     config: str | os.PathLike[str] | None = None,
+    on_piece: Callable[[str, int, int], None] | None = None,
+    executor: str = "processes",
+    scheduler: str | None = None,
     manifest: str | os.PathLike[str] | None = None,
     model: str | os.PathLike[str] | None = None,
 ) -> BuildResult:
-    """Read and extract every document under ``paths`` and resolve entities across them.
+    """Read and extract every document under ``paths`` and resolve entities across them, in memory.
 
     A document that cannot be read is reported in ``failures`` and skipped;
     with ``strict=True`` it raises instead. ``workers`` > 1 extracts in that many
     processes, each building the pipeline once from the same ``config`` (a spaCy config
-    file; default ``kg/pipeline.cfg``); results are merged in input order, so the output
-    is the same as with one worker. With ``cache`` (a directory, e.g. ``.kgcache``) a
-    document whose bytes and path are unchanged is taken from the cache, which is keyed by
-    the extraction code and by the config and every data file it names. ``model`` is a
-    directory written by ``kg train`` (default: the model shipped with stikg).
+    file; default ``kg/pipeline.cfg``); ``executor="dask"`` sends the documents to the Dask
+    scheduler at ``scheduler`` instead (:mod:`kg.executor`). Results are merged in input
+    order, so the output is the same with any executor. With ``cache`` (a directory, e.g.
+    ``.kgcache``) a document whose bytes and path are unchanged is taken from the cache,
+    which is keyed by the extraction code and by the config and every data file it names.
+    ``progress(path)`` is called when a document is done, ``on_piece(path, done, total)``
+    after each piece of a long document extracted in this process (characters analysed so
+    far, of ``total``). :func:`build` does the same in bounded memory and writes the graph.
+    ``model`` is a directory written by ``kg train`` (default: the model shipped with stikg).
 
     Files under a folder that are not documents (hidden, README, the manifest) are listed in
     ``ignored``; every other file is read or is a failure with its reason. ``manifest`` (a
     ``.csv`` or ``.jsonl`` file, :mod:`kg.manifest`) gives URLs, titles, dates, issuers and
     文号 that are used over the headers'; each difference is a note in ``notes``.
     """
-    from kg.nlp import pipeline_digest
     from kg.sources import collect
 
-    if workers < 1:
-        raise InputError(f"--workers {workers}: give a number of processes of at least 1")
     cfg = read_config(config, model)
     found = collect(paths, manifest=manifest)
-    sources = found.sources
-    files = [Path(s.path) for s in sources]
-    store = _open_cache(cache, pipeline_digest(cfg) if cache is not None else "")
-    slots: list[Extraction | DocumentFailure | None] = [None] * len(files)
-    keys: dict[int, str] = {}
-    todo: list[int] = []
-    for i, path in enumerate(files):
-        hit = None
-        if store is not None:
-            try:
-                data = path.read_bytes()
-                keys[i] = store.key(path, data, extra=sources[i].cache_extra(data))
-            except OSError:
-                pass  # read_document reports it
-            else:
-                hit = store.get(keys[i])
-        if hit is not None:
-            slots[i] = hit
-        else:
-            todo.append(i)
-    hits = len(files) - len(todo)
-    done = iter(_extract_all([sources[i] for i in todo], workers=workers, nlp=nlp, config=cfg))
-    for i, path in enumerate(files):
-        if slots[i] is None:
-            outcome = next(done)
-            if isinstance(outcome, DocumentFailure) and strict:
-                raise InputError(outcome.message)
-            slots[i] = outcome
-            if store is not None and i in keys and isinstance(outcome, Extraction):
-                store.put(keys[i], outcome)
-        if progress:
-            progress(str(path))
-    extractions = [x for x in slots if isinstance(x, Extraction)]
-    failures = [x for x in slots if isinstance(x, DocumentFailure)]
+    counter: dict[str, int] = {}
+    outcomes = list(_outcomes(found.sources, strict=strict, progress=progress, nlp=nlp, workers=workers, cache=cache,
+                              cfg=cfg, on_piece=on_piece, executor=executor, scheduler=scheduler, counter=counter))
+    extractions = [x for x in outcomes if isinstance(x, Extraction)]
+    failures = [x for x in outcomes if isinstance(x, DocumentFailure)]
     if not extractions:
-        detail = f": {failures[0].message}" if failures else ""
-        raise InputError(f"no document could be read from {', '.join(map(str, paths))}{detail}")
-    return BuildResult(
-        corpus=_merge(extractions),
-        extractions=extractions,
-        failures=failures,
-        cache_hits=hits if store is not None else 0,
-        cache_misses=len(todo) if store is not None else 0,
-        ignored=found.ignored,
-        notes=[n for x in extractions for n in x.doc.notes] + found.unmatched,
-    )
+        _nothing_read(paths, failures)
+    return BuildResult(corpus=_merge(extractions), extractions=extractions, failures=failures,
+                       cache_hits=counter["hits"], cache_misses=counter["misses"], ignored=found.ignored,
+                       notes=[n for x in extractions for n in x.doc.notes] + found.unmatched)
+
+
+def _nothing_read(paths: Sequence[str | os.PathLike[str]], failures: Sequence[DocumentFailure]) -> None:
+    detail = f": {failures[0].message}" if failures else ""
+    raise InputError(f"no document could be read from {', '.join(map(str, paths))}{detail}")
 
 
 def read_config(config: str | os.PathLike[str] | None, model: str | os.PathLike[str] | None = None) -> Any:
@@ -315,60 +381,6 @@ def _open_cache(cache: str | os.PathLike[str] | None, digest: str) -> Any:
     from kg.cache import ExtractionCache
 
     return ExtractionCache(cache, digest)
-
-
-def _extract_one(source: Source, nlp: Any = None) -> Extraction | DocumentFailure:
-    """Read and extract one file; a failure is returned, not raised (it may cross a process boundary)."""
-    path = source.path
-    try:
-        return extract_document(source.read(), nlp=nlp)
-    except InputError as exc:
-        return DocumentFailure(path, str(exc))
-    except Exception as exc:  # noqa: BLE001 - one broken document must not stop the build
-        return DocumentFailure(path, f"{path}: extraction failed ({type(exc).__name__}: {exc}); please report this")
-
-
-_worker_nlp: Any = None
-
-
-def _init_worker(config_text: str) -> None:
-    """Build the pipeline once per worker process, from the build's own config."""
-    from thinc.api import Config
-
-    from kg.nlp import get_nlp
-
-    global _worker_nlp
-    _worker_nlp = get_nlp(Config().from_str(config_text, interpolate=False))
-
-
-def _extract_in_worker(source: Source) -> Extraction | DocumentFailure:
-    return _extract_one(source, _worker_nlp)
-
-
-def _extract_all(paths: list[Source], *, workers: int, nlp: Any, config: Any) -> Iterable[Extraction | DocumentFailure]:
-    """Extract ``paths`` in input order, in ``workers`` processes when there is more than one document."""
-    if workers == 1 or len(paths) < 2:
-        from kg.nlp import get_nlp
-
-        nlp = nlp or get_nlp(config)
-        for path in paths:
-            yield _extract_one(path, nlp)
-        return
-    from concurrent.futures import ProcessPoolExecutor
-
-    n = min(workers, len(paths))
-    pool = ProcessPoolExecutor(max_workers=n, initializer=_init_worker, initargs=(config.to_str(),))
-    from concurrent.futures.process import BrokenProcessPool
-
-    try:
-        yield from pool.map(_extract_in_worker, paths, chunksize=max(1, min(16, len(paths) // (n * 4))))
-    except BrokenProcessPool:
-        from kg.nlp import build_nlp
-
-        build_nlp(config)  # raises the config's own error when that is what broke the workers
-        raise InputError("the extraction worker processes stopped; try --workers 1") from None
-    finally:  # a --strict failure or Ctrl-C stops the build without waiting for the queued documents
-        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _local_name() -> Callable[[str], bool]:
@@ -425,47 +437,71 @@ def build(
     workers: int = 1,
     cache: str | os.PathLike[str] | None = None,
     config: str | os.PathLike[str] | None = None,
+    on_piece: Callable[[str, int, int], None] | None = None,
+    executor: str = "processes",
+    scheduler: str | None = None,
     manifest: str | os.PathLike[str] | None = None,
     model: str | os.PathLike[str] | None = None,
 ) -> BuildResult:
-    """Build the graph from ``paths`` and write :data:`OUTPUT_FILES` and :data:`TEXTS_DIR` into ``out_dir``.
+    """Build the graph from ``paths`` and write :data:`OUTPUT_FILES` and :data:`TEXTS_DIR` into
+    ``out_dir``, streaming.
 
-    Files are written to a temporary directory first and moved into place only
-    when all of them are complete, so a failed build leaves no half-written output.
-    ``workers``, ``cache``, ``config`` and ``manifest`` are as in :func:`build_corpus`.
+    Each document's extraction goes to a spool on disk as it completes (and to
+    ``extraction.jsonl``); resolution across documents works on a compact index of names
+    (:class:`kg.resolve.CorpusResolver`); the quads are written document by document, sorted
+    on disk and serialised as N-Quads and, by pyoxigraph, as Turtle (:mod:`kg.stream`). So
+    memory grows with the distinct entities and the graph index, not with the text read.
+    SHACL validation (``validate``) loads the graph into rdflib, so it needs memory in
+    proportion to the graph; large builds pass ``validate=False`` (``--no-validate``).
+
+    Files are written to a temporary directory first and moved into place only when all of
+    them are complete, so a failed build leaves no half-written output. ``workers``,
+    ``cache``, ``config``, ``on_piece``, ``executor``, ``scheduler``, ``manifest`` and ``model``
+    are as in :func:`build_corpus`.
     """
-    from kg.documents import split_sentences
-    from kg.graph import ontology_quads, to_index, to_quads, to_rdf, write_nquads
-    from kg.validate import ONTOLOGY_PATH
+    from kg.sources import collect
+    from kg.stream import Spool
 
     out = Path(out_dir)
     _check_writable(out)
-    result = build_corpus(paths, strict=strict, progress=progress, workers=workers, cache=cache, config=config,
-                          manifest=manifest, model=model)
-    quads = to_quads(result.corpus)
-    graph = to_rdf(quads)
-    if validate:
-        from kg.validate import validate as shacl_validate
-
-        result.violations = shacl_validate(graph)
+    cfg = read_config(config, model)
+    found = collect(paths, manifest=manifest)
+    spool = Spool.temporary()  # kept by the result for its extractions; removed with it
     tmp: Path | None = None
     try:
         tmp = Path(tempfile.mkdtemp(prefix=".kg-build-", dir=_nearest_dir(out)))
-        (tmp / "stikg.ttl").write_bytes(graph.serialize(format="turtle").encode("utf-8"))
-        with open(tmp / "stikg.nq", "w", encoding="utf-8", newline="\n") as fh:
-            write_nquads(sorted(quads + ontology_quads(ONTOLOGY_PATH)), fh)
-        sentences = {d.id: split_sentences(d.clean) for d in result.corpus.documents}
-        with open(tmp / "graph.json", "w", encoding="utf-8", newline="\n") as fh:
-            json.dump(to_index(result.corpus, sentences=sentences), fh, ensure_ascii=False,
-                      sort_keys=True, indent=1)
-            fh.write("\n")
-        with open(tmp / "extraction.jsonl", "w", encoding="utf-8", newline="\n") as fh:
-            for x in result.extractions:
-                fh.write(json.dumps(x.to_json(), ensure_ascii=False, sort_keys=True) + "\n")
+        counter: dict[str, int] = {}
+        failures: list[DocumentFailure] = []
+        from kg.resolve import CorpusResolver
+
+        resolver = CorpusResolver()
+        notes: list[str] = []
         (tmp / TEXTS_DIR).mkdir()
-        for d in result.corpus.documents:
-            with open(tmp / TEXTS_DIR / f"{d.id}.txt", "w", encoding="utf-8", newline="") as fh:
-                fh.write(d.text)
+        with open(tmp / "extraction.jsonl", "w", encoding="utf-8", newline="\n") as fh:
+            for outcome in _outcomes(found.sources, strict=strict, progress=progress, nlp=None, workers=workers,
+                                     cache=cache, cfg=cfg, on_piece=on_piece, executor=executor,
+                                     scheduler=scheduler, counter=counter):
+                if isinstance(outcome, DocumentFailure):
+                    failures.append(outcome)
+                    continue
+                spool.append(outcome)
+                resolver.add(outcome.entities)
+                fh.write(json.dumps(outcome.to_json(), ensure_ascii=False, sort_keys=True) + "\n")
+                notes.extend(outcome.doc.notes)
+                with open(tmp / TEXTS_DIR / f"{outcome.doc.id}.txt", "w", encoding="utf-8", newline="") as text:
+                    text.write(outcome.doc.text)
+        if not len(spool):
+            _nothing_read(paths, failures)
+        from kg._write import write_graph
+
+        counts, graph = write_graph(spool, resolver, _local_name(), tmp, want_rdflib=validate)
+        result = BuildResult(failures=failures, spool=spool, counts=counts,
+                             cache_hits=counter["hits"], cache_misses=counter["misses"],
+                             ignored=found.ignored, notes=notes + found.unmatched)
+        if validate:
+            from kg.validate import validate as shacl_validate
+
+            result.violations = shacl_validate(graph)
         out.mkdir(parents=True, exist_ok=True)
         old_texts = out / TEXTS_DIR
         if old_texts.is_dir():  # texts of an earlier build go away with it (documents may be gone)

@@ -16,10 +16,11 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
+from kg._crossdoc import CorpusResolver, _Groups, _label_rank, resolve_corpus
 from kg._names import pieces
 from kg.model import Entity, Mention, base_type
 from kg.names import name_key
@@ -33,6 +34,7 @@ __all__ = [
     "entity_key",
     "name_key",
     "resolve_corpus",
+    "CorpusResolver",
     "resolve_mentions",
 ]
 
@@ -43,27 +45,6 @@ _ALIAS_DECL = re.compile(
 _PAREN_ALIAS = re.compile(r"^[（(]([^（）()，。、\n]{2,20})[）)]")
 _PLACE_PREFIXES = ("上海市", "上海", "国家", "中国", "长三角", "全国")
 _ORDINAL = re.compile(r"^(?:第\s*[0-9一二三四五六七八九十]+\s*届|20\d\d\s*年?)\s*")
-
-
-class _Groups:
-    """Union-find over name keys."""
-
-    def __init__(self) -> None:
-        self.parent: dict[str, str] = {}
-
-    def find(self, x: str) -> str:
-        self.parent.setdefault(x, x)
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def union(self, a: str, b: str) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            # the smaller key becomes the root: deterministic whatever the order of calls
-            lo, hi = sorted((ra, rb))
-            self.parent[hi] = lo
 
 
 def _abbreviates(short: str, long: str) -> bool:
@@ -413,11 +394,6 @@ def _label(texts: set[str], canon: str | None) -> str:
     return max(names, key=_label_rank)
 
 
-def _label_rank(name: str) -> tuple[int, bool, str]:
-    """Which of several names is the label: the longest, a 《title》 over the bare title."""
-    return len(name_key(name)), name.startswith("《"), name
-
-
 def _aliases(label: str, texts: set[str], canon: str | None) -> list[str]:
     seen = {name_key(label)}
     out = []
@@ -455,53 +431,3 @@ def _merge_same_key(entities: Iterable[Entity]) -> list[Entity]:
         else:
             by_key[e.key] = e
     return list(by_key.values())
-
-
-def resolve_corpus(
-    per_doc: Sequence[Sequence[Entity]], *, local: Callable[[str], bool] | None = None
-) -> tuple[list[Entity], dict[str, str]]:
-    """Merge the entities of many documents: one entity per real thing.
-
-    Entities that share any name (after :func:`name_key`) become one, within their scope
-    (the 创新券 of 浙江 and that of 上海 stay two); a name that ``local`` says many
-    jurisdictions use (市科委, 创新券) joins nothing across documents unless the entity is
-    scoped. The label is the lexicon's canonical name when there is one, else the longest
-    name, the type the most frequent. Returns the merged entities (sorted by key) and a map
-    from each document-level key to the merged key.
-    """
-    groups = _Groups()
-    for ents in per_doc:
-        for e in ents:
-            groups.find(e.key)
-            for n in [e.label, *e.aliases]:
-                if e.scope:
-                    groups.union(e.key, f"{e.scope}/{name_key(n)}")
-                elif local is None or not local(n):
-                    groups.union(e.key, name_key(n))
-    members: dict[str, list[Entity]] = defaultdict(list)
-    for ents in per_doc:
-        for e in ents:
-            members[groups.find(e.key)].append(e)
-    merged: list[Entity] = []
-    remap: dict[str, str] = {}
-    for _root, es in sorted(members.items()):
-        keys = Counter(e.key for e in es)
-        key = sorted(keys, key=lambda k: (-keys[k], -len(k), k))[0]
-        labels = [e.label for e in es]
-        exact = [n for n in labels if name_key(n) == key]
-        label = max(exact or labels, key=_label_rank)
-        types = Counter(e.type for e in es)
-        named = Counter(e.type for e in es if e.key == key)  # a tie goes to the type of the name it keeps
-        etype = sorted(types.items(), key=lambda kv: (-kv[1], -named[kv[0]], kv[0]))[0][0]
-        aliases = sorted({n for e in es for n in [e.label, *e.aliases]} - {label})
-        aliases = [a for a in aliases if name_key(a) != name_key(label)]
-        dedup: dict[str, str] = {}
-        for a in aliases:
-            dedup.setdefault(name_key(a), a)
-        mentions = sorted({m for e in es for m in e.mentions})
-        scope = next((e.scope for e in es if e.scope), None)
-        merged.append(Entity(key=key, label=label, type=etype, aliases=list(dedup.values()), mentions=mentions, scope=scope))
-        for e in es:
-            remap[e.key] = key
-    merged.sort(key=lambda e: e.key)
-    return merged, remap

@@ -107,3 +107,12 @@ def test_build_keeps_each_documents_text_and_drops_those_of_an_earlier_build(tmp
     build([corpus], out, validate=False)
     assert sorted(p.name for p in (out / "texts").iterdir()) == ["a.txt"]
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
+
+
+def test_a_long_document_reports_each_piece_up_to_its_length(nlp) -> None:
+    doc = read_document(sorted(Path("seeds").glob("*.txt"))[0])
+    seen: list[tuple[int, int]] = []
+    extract_document(doc, nlp=nlp, chunk_chars=1500, on_piece=lambda done, total: seen.append((done, total)))
+    assert len(seen) > 1
+    assert [d for d, _ in seen] == sorted({d for d, _ in seen})  # strictly increasing
+    assert seen[-1][0] == seen[-1][1] == len(doc.clean)

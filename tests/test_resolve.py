@@ -8,8 +8,8 @@ import pytest
 
 from kg.documents import read_text_document
 from kg.model import Entity
-from kg.pipeline import extract_document
-from kg.resolve import name_key, resolve_corpus
+from kg.pipeline import _local_name, extract_document
+from kg.resolve import CorpusResolver, name_key, resolve_corpus
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -68,6 +68,70 @@ def test_keys_do_not_depend_on_document_order() -> None:
     a = Entity(key="创新券", label="创新券", type="Program", aliases=["科技创新券"], mentions=[("d1", 0, 3)])
     b = Entity(key="科技创新券", label="科技创新券", type="Program", mentions=[("d2", 0, 5)])
     assert [e.key for e in resolve_corpus([[a], [b]])[0]] == [e.key for e in resolve_corpus([[b], [a]])[0]]
+
+
+
+def test_the_key_most_documents_use_wins_and_the_first_scope_is_kept() -> None:
+    resolver = CorpusResolver()
+    resolver.add([Entity(key="高企贷", label="高企贷", type="LoanProduct")])
+    resolver.add([Entity(key="上海/高企贷", label="高企贷", type="Program", scope="上海")])
+    resolver.add([Entity(key="上海/高企贷", label="高企贷", type="Program", scope="上海", aliases=["高新企业贷"])])
+    resolver.add([Entity(key="浙江/高企贷", label="高企贷", type="Program", scope="浙江")])
+    merged, remap = resolver.resolve()
+    by_key = {e.key: e for e in merged}
+    assert remap["上海/高企贷"] == "上海/高企贷" and by_key["上海/高企贷"].scope == "上海"
+    assert by_key["上海/高企贷"].aliases == ["高新企业贷"] and by_key["上海/高企贷"].mentions == []
+    assert remap["浙江/高企贷"] == "浙江/高企贷"  # another province's 高企贷 stays apart
+    assert remap["高企贷"] == "高企贷"  # an unscoped name joins no scoped entity
+
+
+def reference_merge(per_doc, local):
+    """Cross-document resolution written the plain way, every entity object held: the oracle."""
+    from collections import Counter, defaultdict
+
+    from kg.resolve import _Groups, _label_rank
+
+    groups = _Groups()
+    for ents in per_doc:
+        for e in ents:
+            groups.find(e.key)
+            for n in [e.label, *e.aliases]:
+                if e.scope:
+                    groups.union(e.key, f"{e.scope}/{name_key(n)}")
+                elif not local(n):
+                    groups.union(e.key, name_key(n))
+    members = defaultdict(list)
+    for ents in per_doc:
+        for e in ents:
+            members[groups.find(e.key)].append(e)
+    out, remap = [], {}
+    for _root, es in sorted(members.items()):
+        keys = Counter(e.key for e in es)
+        key = sorted(keys, key=lambda k: (-keys[k], -len(k), k))[0]
+        labels = [e.label for e in es]
+        label = max([n for n in labels if name_key(n) == key] or labels, key=_label_rank)
+        types = Counter(e.type for e in es)
+        dedup = {}
+        for a in sorted({n for e in es for n in [e.label, *e.aliases]} - {label}):
+            if name_key(a) != name_key(label):
+                dedup.setdefault(name_key(a), a)
+        scope = next((e.scope for e in es if e.scope), None)
+        mentions = sorted({m for e in es for m in e.mentions})
+        out.append((key, label, sorted(types.items(), key=lambda kv: (-kv[1], kv[0]))[0][0], list(dedup.values()),
+                    scope, mentions))
+        remap.update({e.key: key for e in es})
+    return sorted(out), remap
+
+
+def test_the_compact_resolver_matches_holding_every_entity(seeds_build) -> None:
+    per_doc = [x.entities for x in seeds_build.extractions] + [[
+        Entity(key="浙江/创新券", label="创新券", type="Program", scope="浙江", mentions=[("z", 0, 3)]),
+        Entity(key="创新券", label="创新券", type="Voucher", aliases=["科技创新券"], mentions=[("z", 9, 12)]),
+    ]]
+    merged, remap = resolve_corpus(per_doc, local=_local_name())
+    expected, expected_remap = reference_merge(per_doc, _local_name())
+    assert remap == expected_remap
+    assert [(e.key, e.label, e.type, e.aliases, e.scope, e.mentions) for e in merged] == expected
 
 
 ZHEJIANG = "浙科发〔2022〕3号\n\n浙江省科学技术厅关于创新券工作的通知\n\n2022年，全省发放创新券12.6亿元，市科委积极配合。\n"
