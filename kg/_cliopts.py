@@ -86,7 +86,8 @@ def model_option(func: Callable[..., Any]) -> Callable[..., Any]:
     """``--model DIR``: a model directory written by ``kg train`` (default: the shipped model)."""
     return click.option(
         "--model", "model", default=None, type=click.Path(),
-        help="Trained model directory written by `kg train` (default: the model shipped with stikg).",
+        help="Trained model directory written by `kg train` (default: the model shipped with stikg; "
+             "`none`: the rules alone).",
     )(func)
 
 

@@ -50,6 +50,7 @@ __all__ = [
     "CONFIG_PATH",
     "DEFAULT_MODEL",
     "MODEL_FILES",
+    "NO_MODEL",
     "Mentioned",
     "token_spans",
     "MENTIONS",
@@ -67,6 +68,9 @@ CONFIG_PATH = Path(__file__).resolve().parent / "pipeline.cfg"
 
 #: The trained model shipped with stikg (``make train`` writes it; ``--model DIR`` replaces it).
 DEFAULT_MODEL = Path(__file__).resolve().parent / "models" / "default"
+
+#: The ``paths.model`` (``--model``) that means no trained model: the rules alone.
+NO_MODEL = "none"
 
 #: The files of a model directory, one per trained component (``meta.json`` says what it was trained on).
 MODEL_FILES = ("entities.crfsuite", "relations.json")
@@ -215,12 +219,15 @@ def _register() -> None:
 
 
 def model_dir(model: str | None) -> Path | None:
-    """The model directory a config names (``null``: the shipped model, if there is one).
+    """The model directory a config names (``null``: the shipped model, if there is one;
+    ``"none"``: no model, the rules alone).
 
     A named directory that does not exist is a :class:`~kg.errors.ConfigError`.
     """
     if model is None:
         return DEFAULT_MODEL if DEFAULT_MODEL.is_dir() else None
+    if model == NO_MODEL:
+        return None
     path = Path(model)
     if not path.is_dir():
         raise ConfigError(f"{model}: no such model directory; give a directory written by `kg train`")

@@ -351,10 +351,11 @@ def _nothing_read(paths: Sequence[str | os.PathLike[str]], failures: Sequence[Do
 
 def read_config(config: str | os.PathLike[str] | None, model: str | os.PathLike[str] | None = None) -> Any:
     """The pipeline config at ``config`` (default: the shipped one), using the trained ``model``
-    directory when one is given (default: the shipped model); bad input is an InputError."""
-    from kg.nlp import MODEL_FILES, load_config
+    directory when one is given (default: the shipped model; ``"none"``: the rules alone);
+    bad input is an InputError."""
+    from kg.nlp import MODEL_FILES, NO_MODEL, load_config
 
-    if model is not None:
+    if model is not None and str(model) != NO_MODEL:
         path = Path(model)
         if not path.is_dir():
             raise InputError(f"--model {model}: no such directory; give a model directory written by `kg train`")
@@ -371,7 +372,7 @@ def read_config(config: str | os.PathLike[str] | None, model: str | os.PathLike[
         except Exception as exc:  # noqa: BLE001 - thinc raises several kinds for a malformed file
             raise InputError(f"--config {config}: not a pipeline config ({exc}); start from kg/pipeline.cfg") from None
     if model is not None:
-        cfg.setdefault("paths", {})["model"] = str(Path(model).resolve())
+        cfg.setdefault("paths", {})["model"] = NO_MODEL if str(model) == NO_MODEL else str(Path(model).resolve())
     return cfg
 
 

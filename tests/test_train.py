@@ -126,6 +126,14 @@ def test_a_missing_model_directory_is_one_clear_line(tiny: dict[str, Path], comm
     assert not (tiny["root"] / "never").exists()
 
 
+def test_model_none_is_the_rules_alone(tiny: dict[str, Path]) -> None:
+    result = CliRunner().invoke(cli, ["extract", str(tiny["new"]), "--model", "none"])
+    assert result.exit_code == 0, result.output
+    assert "青禾通" not in result.stdout  # the name only the trained tagger knows
+    nlp = build_nlp(read_config(None, "none"))
+    assert nlp.get_pipe("entity_tagger").tagger is None and nlp.get_pipe("relations").model is None
+
+
 def test_a_directory_without_a_trained_component_is_refused(tiny: dict[str, Path]) -> None:
     result = CliRunner().invoke(cli, ["extract", str(tiny["new"]), "--model", str(tiny["empty"])])
     assert result.exit_code != 0 and "holds no trained component" in result.stderr
