@@ -114,12 +114,18 @@ def write_db(index: Mapping[str, Any], path: str | os.PathLike[str], *, links: L
             weight.extend(k.weight for k in found)
             kind.extend(KINDS.index(k.kind) for k in found)
             indptr.append(len(nbr))
-        con.executemany("INSERT INTO arrays VALUES (?, ?)", [("indptr", _blob(indptr)), ("nbr", _blob(nbr)),
-                                                            ("weight", _blob(weight)), ("kind", _blob(kind))])
-        con.execute("COMMIT")
-        con.executescript(_INDEXES)
+        finish_db(con, indptr, nbr, weight, kind)
     finally:
         con.close()
+
+
+def finish_db(con: sqlite3.Connection, indptr: array[Any], nbr: array[Any], weight: array[Any],
+              kind: array[Any]) -> None:
+    """Store the path graph's arrays (CSR: ``indptr``, neighbours, weights, kinds), commit, index."""
+    con.executemany("INSERT INTO arrays VALUES (?, ?)", [("indptr", _blob(indptr)), ("nbr", _blob(nbr)),
+                                                        ("weight", _blob(weight)), ("kind", _blob(kind))])
+    con.execute("COMMIT")
+    con.executescript(_INDEXES)
 
 
 def _name_rows(by_id: Mapping[str, Mapping[str, Any]]) -> Iterator[tuple[str, str, str, str]]:

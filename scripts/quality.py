@@ -37,7 +37,8 @@ def main() -> int:
     ap.add_argument("--out", default=str(ROOT / "docs" / "QUALITY.md"))
     ap.add_argument("--folds", type=int, default=5)
     args = ap.parse_args()
-    sys.path.insert(0, str(ROOT)) if str(ROOT) not in sys.path else None
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
     from kg.evaluate import score
     from kg.nlp import get_nlp, load_config
     from kg.pipeline import extract_document

@@ -108,7 +108,7 @@ def write_json_and_db(graph: RandomGraph, out: Path) -> dict[str, Any]:
 
 def write_direct(graph: RandomGraph, path: Path) -> None:
     """``graph.sqlite`` of ``graph`` without building the ``graph.json`` object or the Links in memory."""
-    from kg._indexdb import _INDEXES, _SCHEMA, DB_VERSION, _blob, _dumps
+    from kg._indexdb import _SCHEMA, DB_VERSION, _dumps, finish_db
     from kg._links import BASE_WEIGHT, HUB_CAP, KINDS, document_node
     from kg.names import name_key
 
@@ -174,10 +174,7 @@ def write_direct(graph: RandomGraph, path: Path) -> None:
                 weights.append(w)
                 kinds.append(KINDS.index(kind))
             indptr.append(len(nbr))
-        con.executemany("INSERT INTO arrays VALUES (?, ?)", [("indptr", _blob(indptr)), ("nbr", _blob(nbr)),
-                                                            ("weight", _blob(weights)), ("kind", _blob(kinds))])
-        con.execute("COMMIT")
-        con.executescript(_INDEXES)
+        finish_db(con, indptr, nbr, weights, kinds)
     finally:
         con.close()
 
