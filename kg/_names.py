@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from kg._jiebadict import word_tags  # jieba's part-of-speech dictionary, cached
 from kg.vocab import Vocabulary
 
 __all__ = ["CJK", "Cand", "NameGrammar", "Tokens", "word_tags"]
@@ -35,32 +36,6 @@ class Cand:
     rule: str
     canonical: str | None = None
     priority: int = 0  # higher wins among spans of equal length
-
-
-_TAGS: dict[str, str] | None = None
-
-
-def word_tags() -> dict[str, str]:
-    """jieba's part-of-speech dictionary (word → tag, the tags ``jieba.posseg`` reads), loaded once.
-
-    Read straight from jieba's ``dict.txt``: importing ``jieba.posseg`` for its table takes
-    more than twice as long (it decodes the 349,000 lines one by one).
-    """
-    global _TAGS
-    if _TAGS is None:
-        from pathlib import Path
-
-        import jieba
-
-        source = Path(jieba.dt.dictionary or Path(jieba.__file__).parent / jieba.DEFAULT_DICT_NAME)
-        tags = {}
-        with source.open(encoding="utf-8") as fh:
-            for line in fh:
-                parts = line.split()
-                if len(parts) == 3:
-                    tags[parts[0]] = parts[2]
-        _TAGS = tags
-    return _TAGS
 
 
 class Tokens(list):  # type: ignore[type-arg]

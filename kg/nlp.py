@@ -238,10 +238,11 @@ def _add_jieba_words(lexicon: Any, vocab: str | None) -> None:
     """Teach jieba the lexicon's names and the segmentation words (jieba's dictionary is global)."""
     import jieba
 
+    from kg._jiebadict import initialize
     from kg.vocab import load_vocabulary
 
     jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
+    initialize()
     for word, freq, tag in lexicon.jieba_words():
         jieba.add_word(word, freq, tag)
     for word in load_vocabulary(vocab).segmentation_words:
@@ -296,7 +297,10 @@ def build_nlp(config: Any = None, *, lexicon_path: str | None = None) -> Languag
     import jieba
     from spacy.util import load_model_from_config
 
+    from kg._jiebadict import initialize as initialize_jieba
+
     jieba.setLogLevel(logging.WARNING)
+    initialize_jieba()  # before spaCy's tokenizer would load jieba's own (slower) cache
     _register()
     cfg = config if config is not None else load_config()
     if lexicon_path is not None:
