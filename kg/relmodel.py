@@ -201,8 +201,8 @@ def _sentence_pairs(ctx: PairContext, state: SentenceState, fired: dict[tuple[st
     sent = state.sent
     ms = sorted({(m.start, m.end): m for m in [*state.mentions, *state.anaphors]}.values(),
                 key=lambda m: (m.start, m.end))
-    if not ms:
-        return
+    if len(ms) < 2:
+        return  # no pair
     pairs = _SentencePairs(ctx, sent, ms)
     for lo in range(len(ms)):
         for hi in range(lo + 1, len(ms)):

@@ -36,15 +36,15 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 from kg._names import Cand, word_tags
 from kg.model import base_type
 
-__all__ = ["MODEL_FILE", "POLICIES", "EntityTagger", "decode", "gold_spans", "labels_for", "token_features",
-           "train_tagger"]
+__all__ = ["MODEL_FILE", "POLICIES", "EntityTagger", "TokenFeatures", "decode", "gold_spans", "labels_for",
+           "token_features", "train_tagger"]
 
 #: The tagger's file inside a model directory.
 MODEL_FILE = "entities.crfsuite"
@@ -73,45 +73,71 @@ def _shape(word: str) -> str:
 
 def token_features(text: str, toks: Sequence[tuple[int, int]], cands: Iterable[Cand]) -> list[list[str]]:
     """The CRF features of each token ``toks[i]`` of ``text``, given the rules' candidates."""
-    tags = word_tags()
-    words = [text[s:e] for s, e in toks]
-    cand_feats: list[list[str]] = [[] for _ in toks]
-    starts = [s for s, _ in toks]
-    for c in cands:
-        i = max(bisect_right(starts, c.start) - 1, 0)
-        what = base_type(c.type) if c.type else "blocked"
-        rule = c.rule if not c.rule.startswith("pattern:suffix") else "pattern:suffix"
-        while i < len(toks) and toks[i][0] < c.end:
-            s, e = toks[i]
-            if e > c.start:
-                pos = "B" if s <= c.start else "I"
-                if e >= c.end:
-                    pos += "E"
-                f = cand_feats[i]
-                f.append(f"c={pos}-{what}")
-                f.append(f"r={pos}-{rule}")
-            i += 1
-    own = _features_of(tuple(dict.fromkeys(words)), tags)
-    edge = (["p=<s>"], ["nt=?"])
-    out = []
-    last = len(words) - 1
-    for i, w in enumerate(words):
-        here = own[w]
-        before = own[words[i - 1]][1] if i else edge[0]
-        after = own[words[i + 1]][2] if i < last else edge[1]
-        out.append([*here[0], *before, *after, *(cand_feats[i] or ("c=none",))])
-    return out
+    return _ALL_FEATURES(text, toks, cands)
 
 
-def _features_of(words: Sequence[str], tags: dict[str, str]) -> dict[str, tuple[list[str], list[str], list[str]]]:
-    """Per distinct word: its own features, and what it gives the token after it and the one before it."""
-    out = {}
-    for w in words:
-        t = tags.get(w, "?")
-        out[w] = (["b", f"w={w}", f"l={w[-1]}", f"l2={w[-2:]}", f"s={_shape(w)}", f"t={t}"],
-                  [f"p={w}"],
-                  [f"nt={t}"])
-    return out
+class TokenFeatures:
+    """:func:`token_features`, with each distinct word's features computed once and kept (words repeat).
+
+    ``keep``: give only these features (a trained model's attributes). crfsuite ignores an
+    attribute its model does not know, so leaving those out gives the same labels and
+    marginals, for fewer strings to hand over.
+    """
+
+    def __init__(self, keep: Container[str] | None = None, *, max_words: int = 200_000) -> None:
+        self.keep = keep
+        self.max_words = max_words
+        self.words: dict[str, tuple[list[str], list[str], list[str]]] = {}
+
+    def __call__(self, text: str, toks: Sequence[tuple[int, int]], cands: Iterable[Cand]) -> list[list[str]]:
+        keep = self.keep
+        words = [text[s:e] for s, e in toks]
+        if not words:
+            return []
+        cand_feats: list[list[str]] = [[] for _ in toks]
+        starts = [s for s, _ in toks]
+        for c in cands:
+            i = max(bisect_right(starts, c.start) - 1, 0)
+            what = base_type(c.type) if c.type else "blocked"
+            rule = c.rule if not c.rule.startswith("pattern:suffix") else "pattern:suffix"
+            while i < len(toks) and toks[i][0] < c.end:
+                s, e = toks[i]
+                if e > c.start:
+                    pos = "B" if s <= c.start else "I"
+                    if e >= c.end:
+                        pos += "E"
+                    f = cand_feats[i]
+                    f.append(f"c={pos}-{what}")
+                    f.append(f"r={pos}-{rule}")
+                i += 1
+        table = self.words
+        if len(table) > self.max_words:
+            table.clear()
+        rows = [table.get(w) or self._word(w) for w in words]
+        befores = [["p=<s>"] if keep is None or "p=<s>" in keep else [], *(r[1] for r in rows[:-1])]
+        afters = [*(r[2] for r in rows[1:]), ["nt=?"] if keep is None or "nt=?" in keep else []]
+        none = ["c=none"] if keep is None or "c=none" in keep else []
+        out = []
+        for row, before, after, cf in zip(rows, befores, afters, cand_feats, strict=True):
+            if cf and keep is not None:
+                cf = [f for f in cf if f in keep]
+            elif not cf:
+                cf = none
+            out.append([*row[0], *before, *after, *cf])
+        return out
+
+    def _word(self, w: str) -> tuple[list[str], list[str], list[str]]:
+        """The features of ``w`` itself, and what it gives the token after it and the one before it."""
+        t = word_tags().get(w, "?")
+        own = ["b", f"w={w}", f"l={w[-1]}", f"l2={w[-2:]}", f"s={_shape(w)}", f"t={t}"]
+        feats = (own, [f"p={w}"], [f"nt={t}"])
+        if self.keep is not None:  # (a feature the model's dump could not show whole is kept)
+            feats = tuple([f for f in part if f in self.keep or not f.isprintable()] for part in feats)  # type: ignore[assignment]
+        self.words[w] = feats
+        return feats
+
+
+_ALL_FEATURES = TokenFeatures()
 
 
 def labels_for(toks: Sequence[tuple[int, int]], spans: Iterable[tuple[int, int, str]]) -> list[str]:
@@ -179,6 +205,7 @@ class EntityTagger:
 
             self.tagger = pycrfsuite.Tagger()
             self.tagger.open(str(path))
+            self.features = TokenFeatures(frozenset(self.tagger.info().attributes))
 
     def __call__(self, doc: Any) -> Any:
         if self.tagger is None:
@@ -190,10 +217,13 @@ class EntityTagger:
         cands = list(doc._.name_candidates or [])
         if not toks:
             return doc
-        labels = self.tagger.tag(token_features(text, toks, cands))
+        labels = self.tagger.tag(self.features(text, toks, cands))
+        spans = decode(labels, toks)
+        if self.policy == "fill":
+            spans = _outside(cands, spans)  # fill keeps no other: their marginals are not needed
         starts = [s for s, _ in toks]
         sure = []
-        for s, e, t in decode(labels, toks):  # a span is as sure as its least sure token
+        for s, e, t in spans:  # a span is as sure as its least sure token
             i = bisect_left(starts, s)
             j = bisect_left(starts, e)
             if min(self.tagger.marginal(labels[k], k) for k in range(i, j)) >= self.threshold:
@@ -206,12 +236,7 @@ def combine(cands: list[Cand], tagged: list[tuple[int, int, str]], labels: Seque
             toks: Sequence[tuple[int, int]], policy: str) -> list[Cand]:
     """The candidates after the tagger's spans join them under ``policy`` (see the module docstring)."""
     if policy == "fill":
-        covered = bytearray(max([c.end for c in cands if c.type] + [e for _, e, _ in tagged] + [0]) + 1)
-        for c in cands:
-            if c.type:
-                covered[c.start : c.end] = b"\x01" * (c.end - c.start)
-        extra = [Cand(s, e, t, MODEL_RULE, priority=-1) for s, e, t in tagged if not any(covered[s:e])]
-        return cands + extra
+        return cands + [Cand(s, e, t, MODEL_RULE, priority=-1) for s, e, t in _outside(cands, tagged)]
     extra = [Cand(s, e, t, MODEL_RULE, priority=-1) for s, e, t in tagged]
     if policy == "vote":
         inside = bytearray(max([c.end for c in cands] + [0]) + 1)
@@ -221,6 +246,15 @@ def combine(cands: list[Cand], tagged: list[tuple[int, int, str]], labels: Seque
         cands = [c for c in cands if not c.type or c.rule in _KEEP_RULES or c.rule.startswith("nested")
                  or any(inside[c.start : c.end])]
     return cands + extra
+
+
+def _outside(cands: list[Cand], tagged: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The tagged spans that no typed rule candidate overlaps."""
+    covered = bytearray(max([c.end for c in cands if c.type] + [e for _, e, _ in tagged] + [0]) + 1)
+    for c in cands:
+        if c.type:
+            covered[c.start : c.end] = b"\x01" * (c.end - c.start)
+    return [(s, e, t) for s, e, t in tagged if not any(covered[s:e])]
 
 
 def train_tagger(examples: Iterable[tuple[list[list[str]], list[str]]], path: str | Path, *,
