@@ -7,6 +7,7 @@ kept in one pickle under ``$XDG_CACHE_HOME/stikg`` (``~/.cache/stikg``), named b
 the dictionary's bytes and jieba's version, so an edited dictionary or another jieba never
 reads a stale table. It is written once, atomically; when it cannot be read or written the
 tables are built from ``dict.txt`` as jieba builds them (``Tokenizer.gen_pfdict``).
+:func:`import_jieba` imports jieba without the ``pkg_resources`` it does not need.
 
 >>> freq_total_tags = load()           # doctest: +SKIP
 """
@@ -21,14 +22,29 @@ import pickle
 import sys
 import tempfile
 from pathlib import Path
+from types import ModuleType
 
-__all__ = ["cache_dir", "initialize", "word_tags"]
+__all__ = ["cache_dir", "import_jieba", "initialize", "word_tags"]
 
-_FORMAT = b"stikg-jieba-tables-v1"
+_FORMAT = b"stikg-jieba-tables-v2"
 
 Tables = tuple[dict[str, int], int, dict[str, str]]
 
 _TAGS: dict[str, str] | None = None
+
+
+def import_jieba() -> ModuleType:
+    """``import jieba`` without ``pkg_resources`` (0.3 s), which jieba imports only to open its own
+    data files, and opens them directly when it is missing."""
+    if "jieba" not in sys.modules and "pkg_resources" not in sys.modules:
+        sys.modules["pkg_resources"] = None  # type: ignore[assignment]  # makes `import pkg_resources` fail
+        try:
+            import jieba
+        finally:
+            del sys.modules["pkg_resources"]
+    import jieba
+
+    return jieba
 
 
 def cache_dir() -> Path:
@@ -38,21 +54,22 @@ def cache_dir() -> Path:
 
 def _build(data: bytes) -> Tables:
     """The tables from the bytes of ``dict.txt``: jieba's prefix dictionary and total, and word → tag."""
-    import jieba
+    jieba = import_jieba()
 
     freq, total = jieba.Tokenizer.gen_pfdict(io.BytesIO(data))
+    same = {w: w for w in freq}  # the tags' words are the prefix dictionary's strings: pickled once, loaded faster
     tags = {}
     for line in io.StringIO(data.decode("utf-8"), newline=None):  # as the text file reads, line by line
         parts = line.split()
         if len(parts) == 3:
-            tags[parts[0]] = sys.intern(parts[2])
+            tags[same.get(parts[0], parts[0])] = sys.intern(parts[2])
     return freq, total, tags
 
 
 def _load() -> Tables:
-    import jieba
+    jieba = import_jieba()
 
-    source = Path(jieba.dt.dictionary or Path(jieba.__file__).parent / jieba.DEFAULT_DICT_NAME)
+    source = Path(jieba.dt.dictionary or Path(jieba.__path__[0]) / jieba.DEFAULT_DICT_NAME)
     data = source.read_bytes()
     key = hashlib.sha256(_FORMAT + jieba.__version__.encode() + data).hexdigest()[:24]
     path = cache_dir() / f"jieba-{key}.pickle"
@@ -78,7 +95,7 @@ def _load() -> Tables:
 def initialize() -> None:
     """Initialise jieba's default tokenizer from the cached tables (nothing to do if it already is)."""
     global _TAGS
-    import jieba
+    jieba = import_jieba()
 
     with jieba.dt.lock:
         if jieba.dt.initialized and _TAGS is not None:

@@ -294,12 +294,12 @@ def build_nlp(config: Any = None, *, lexicon_path: str | None = None) -> Languag
 
     ``lexicon_path`` is a shortcut for the override ``paths.lexicon``.
     """
-    import jieba
     from spacy.util import load_model_from_config
 
+    from kg._jiebadict import import_jieba
     from kg._jiebadict import initialize as initialize_jieba
 
-    jieba.setLogLevel(logging.WARNING)
+    import_jieba().setLogLevel(logging.WARNING)
     initialize_jieba()  # before spaCy's tokenizer would load jieba's own (slower) cache
     _register()
     cfg = config if config is not None else load_config()
