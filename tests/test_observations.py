@@ -285,3 +285,31 @@ def test_years_relative_to_the_document(nlp, text: str, year: int) -> None:
 def test_an_agency_is_not_what_a_figure_measures(nlp) -> None:
     x = extract_text("近年来，银杏市科学技术局累计组织申报项目 98 项。", nlp=nlp)
     assert x.observations == []
+
+
+
+@pytest.mark.parametrize(("numeral", "value"), [("四", 4.0), ("千", 1000.0), ("五千", 5000.0), ("两千三百四十五", 2345.0),
+                                                ("二百五", 250.0), ("三千零五十", 3050.0), ("二〇二三", 2023.0)],
+                         ids=["digit", "unit", "thousands", "full", "unit-left-out", "zero", "digits"])
+def test_chinese_numbers(numeral: str, value: float) -> None:
+    from kg.observations import _chinese_number
+
+    assert _chinese_number(numeral) == value
+
+
+@pytest.mark.slow
+def test_plain_numerals_read_as_cn2an_reads_them() -> None:
+    """Every numeral read without cn2an (digits before 千, 百, 十: 10,000 forms) has cn2an's value."""
+    import itertools
+
+    import cn2an
+
+    from kg.observations import _chinese_number, _plain_numeral
+
+    digits = ["", *"一二两三四五六七八九"]
+    forms = {f"{a}{'千' if a else ''}{b}{'百' if b else ''}{c}{'十' if c else ''}{d}"
+             for a, b, c, d in itertools.product(digits, repeat=4)}
+    plain = [s for s in forms if s and _plain_numeral(s) is not None]
+    assert len(plain) > 9_000
+    for s in plain:
+        assert _chinese_number(s) == float(cn2an.cn2an(s, "smart")), s
