@@ -89,7 +89,6 @@ class PairContext:
         self.text = text
         self.starts = [s for s, _ in toks]
         self.ends = [e for _, e in toks]
-        self.tokens = [text[s:e].strip() for s, e in toks]
         self.triggers = triggers
 
     def words(self, a: int, b: int, *, first: int = 0, last: int = 0) -> list[str]:
@@ -99,7 +98,8 @@ class PairContext:
             j = min(j, i + first + 3)  # a few more: some tokens are blank
         elif last:
             i = max(i, j - last - 3)
-        words = [w for w in self.tokens[i:j] if w]
+        text, starts, ends = self.text, self.starts, self.ends  # only the few tokens asked for are cut
+        words = [w for k in range(i, j) if (w := text[starts[k] : ends[k]].strip())]
         return words[:first] if first else words[-last:] if last else words
 
     def classes(self, a: int, b: int) -> list[str]:
