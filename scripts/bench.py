@@ -8,6 +8,7 @@ the competency queries on pyoxigraph vs rdflib's memory store, ``kg connect`` on
 Usage::
 
     python scripts/bench.py [--out docs/BENCHMARKS.md] [--max-scale 100]
+    python scripts/bench.py --only startup --only trained   # some parts, printed as JSON (no report)
 """
 
 from __future__ import annotations
@@ -574,6 +575,37 @@ def write_atomically(path: Path, text: str) -> None:
     os.replace(tmp, path)
 
 
+def _seeds_graph(work: Path) -> Path:
+    out = work / "seeds"
+    subprocess.run([PY, "-m", "kg", "build", "seeds", "--out", str(out), "--no-cache", "--no-validate",
+                    "--format", "json"], check=True, stdout=subprocess.DEVNULL)
+    return out
+
+
+def _corpus(work: Path, scale: int = 10) -> Path:
+    make_corpus.write_corpus(work / f"corpus{scale}", scale=scale)
+    return work / f"corpus{scale}"
+
+
+#: The parts ``--only`` runs on their own (the quick ones), each given a scratch directory.
+PARTS: dict[str, Any] = {
+    "startup": lambda work: bench_startup(_seeds_graph(work)),
+    "throughput": lambda work: bench_throughput(_corpus(work)),
+    "trained": lambda work: bench_trained(_corpus(work)),
+}
+
+
+def run_parts(parts: list[str]) -> int:
+    """Run the named parts of the benchmark and print their figures as one JSON object."""
+    results = {}
+    for part in dict.fromkeys(parts):
+        with tempfile.TemporaryDirectory(prefix="stikg-bench-") as tmp:
+            results[part] = PARTS[part](Path(tmp))
+        log(f"{part}: {results[part]}")
+    print(json.dumps(results, indent=1))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run the stikg benchmarks and write docs/BENCHMARKS.md.")
     parser.add_argument("--out", default=str(ROOT / "docs" / "BENCHMARKS.md"))
@@ -581,7 +613,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="also measure the extraction throughput of git revision REV side by side")
     parser.add_argument("--max-scale", type=int, default=100, choices=[1, 10, 100, 1000],
                         help="largest corpus to build (1000× takes far longer than the 15-minute budget)")
+    parser.add_argument("--only", action="append", choices=sorted(PARTS), metavar="PART",
+                        help=f"run only this part ({', '.join(sorted(PARTS))}; repeatable) and print its figures "
+                             "as JSON instead of writing the report")
     args = parser.parse_args(argv)
+    if args.only:
+        return run_parts(args.only)
     env = {"date": time.strftime("%Y-%m-%d %H:%M"), "machine": platform.machine(), "cpus": os.cpu_count(),
            "python": platform.python_version(), "load_start": " ".join(f"{x:.2f}" for x in os.getloadavg())}
     scales = [s for s in (1, 10, 100, 1000) if s <= args.max_scale]
