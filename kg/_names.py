@@ -217,8 +217,8 @@ class NameGrammar:
             return True
         if any(not self.generic(t) and not t.isdigit() for t in core):
             return len(prefix) >= (1 if etype in ("Organization", "Agency") else 2)
-        # all-generic prefixes: program suffixes still make names (科技创新计划)
-        return etype == "Program" and suffix in self.vocab.generic_ok_suffixes and len(prefix) >= 4
+        # all-generic prefixes: program and event suffixes still make names (科技创新计划)
+        return etype in ("Program", "Event") and suffix in self.vocab.generic_ok_suffixes and len(prefix) >= 4
 
     # ------------------------------------------------------------------ the walk
 
@@ -280,7 +280,8 @@ class NameGrammar:
                 or (len(tok) > 1 and tok[0] in "余多" and tok[1] in "个家项场次批类所位名")
             ):
                 break
-            if len(tok) > 1 and tok[0] in v.stop_chars and tok not in tags:
+            if len(tok) > 1 and tok[0] in v.stop_chars and (tok not in tags or tok[0] == "暨"):
+                # 暨 joins two names even where jieba glues it to the next word (专题赛暨大企业创新论坛)
                 start = s + 1
                 break
             if len(tok) > 2 and any(tok.endswith(w) for w in (tok[-2:], tok[-3:]) if w in v.stop_tokens):

@@ -176,6 +176,10 @@ class NamePatterns:
         self._verbs_after = _alt(vocab.person_verbs_after)
         self._after_name = re.compile(f"{self._title_after}|{self._verbs_after}")
         self._before_name = re.compile(self._title_before)
+        # a contact's name before a telephone number: 联系人及电话：王燕 021-12345678, 张三：13912345678
+        self._phone = re.compile(
+            rf"(?<=[{CJK}])\s*(?:电话|手机|联系电话)?\s*[：:]?\s*(?:1[3-9]\d{{9}}|0\d{{2,3}}-?\d{{7,8}}|\d{{8}})(?!\d)"
+        )
         self._fields = re.compile(rf"(?:{_alt(vocab.person_fields)})\s*[：:]?\s*([{CJK}]{{2,4}})")
         self._list_tail = re.compile(
             r"(?:等)?\s*(?:近|约|超过|超|逾)?\s*[0-9一二三四五六七八九十百千]*\s*(?:余|多)?\s*[家个所]?\s*(?:一批)?"
@@ -315,14 +319,20 @@ class NamePatterns:
             subtype = _SUBTYPE.search(text, start, end)
             if not (subtype and subtype.group(1) in self.known) and not g.specific(prefix, toks, etype, suffix):
                 continue
+            if text[start - 1 : start] == "的" and all(g.generic(t) for t in toks if t.strip()):
+                continue  # 共同打造的高层次国际论坛: generic words after 的 describe, they do not name
             if prefix in self.places and etype not in ("Agency", "Place") and suffix not in self.vocab.after_place_ok:
                 continue  # 韩国公司, 上海企业: a place and a class noun (but 江苏大学, 陕西实验室)
             if suffix == "项目" and g.suffix_type(prefix) == "Program":
                 continue  # 火炬计划项目: the items of a program, found by its own suffix
-            if word_tags().get(text[start:end], "")[:1] in ("n", "v", "a", "l", "i", "d") and word_tags().get(
-                text[start:end], ""
-            ) not in ("nr", "ns", "nt", "nz", "nrt", "nrfg") and text[start:end] not in self.known:
-                continue  # 流动资金, 服务中心: an ordinary word of the dictionary
+            tag = word_tags().get(text[start:end], "")
+            if (
+                tag[:1] in ("n", "v", "a", "l", "i", "d")
+                and tag not in ("nr", "ns", "nt", "nz", "nrt", "nrfg")
+                and text[start:end] not in self.known
+                and not (etype == "Program" and word_tags().get(prefix, "")[:1] == "n" and not g.generic(prefix))
+            ):
+                continue  # 流动资金, 服务中心: an ordinary word of the dictionary (but 星火 + 计划: a noun names it)
             yield Cand(start, end, g.refine(etype, suffix), f"pattern:suffix:{suffix}", priority=len(suffix))
 
     # ------------------------------------------------------------------ persons
@@ -362,6 +372,13 @@ class NamePatterns:
                 rest = text[m.start(1) + k : m.start(1) + k + 4]
                 if plausible(name) and (not re.match(rf"[{CJK}]", rest[:1]) or _ends_name(rest, self._verbs_after, self._title_after)):
                     yield Cand(m.start(1), m.start(1) + k, "Person", "pattern:person-field")
+                    break
+        for m in self._phone.finditer(text):
+            at = m.start()
+            for k in (3, 2):
+                name = text[at - k : at]
+                if len(name) == k and plausible(name) and (at - k == 0 or not _joins(text[at - k - 1], name, tags)):
+                    yield Cand(at - k, at, "Person", "pattern:person-phone")
                     break
         for name in addressees:
             if 2 <= len(name) <= 3 and self._person.fullmatch(name) and not self.grammar.suffix_type(name):
@@ -486,6 +503,8 @@ def _prepends_words(c: Cand, same_end: Iterable[Cand], known: Sequence[Cand], te
             if re.search(r"[类型]$", added):
                 return False  # a subtype: 技术服务类科技创新券
             added = re.split(r"[类型]", added)[-1]  # 技术服务类 + 东湖 + 创新券: judge 东湖
+            if added in grammar.vocab.agency_levels:
+                return False  # 省 + 火炬计划: the province's own program
             if any(x.start == c.start and x.end == k.start for x in known):
                 return False  # a known name before it: 闵行区 + 大零号湾…
             # a proper name before it makes another thing (东湖 + 创新券); a verb or a generic word does not

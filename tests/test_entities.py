@@ -80,8 +80,9 @@ def test_governing_verb_is_not_part_of_the_name(nlp) -> None:
         ("签发人:姜建春", "姜建春"),
         ("王军副局长出席会议。", "王军"),
         ("中国证券报记者陈新民报道。", "陈新民"),
+        ("联系人及电话：李晓明：13800001111", "李晓明"),
     ],
-    ids=["title-before-and-speech", "header-field", "title-after", "byline"],
+    ids=["title-before-and-speech", "header-field", "title-after", "byline", "before-phone"],
 )
 def test_persons_by_surname_and_context(nlp, text: str, name: str) -> None:
     assert _entities(nlp, text).get(name) == "Person"
@@ -109,6 +110,31 @@ def test_a_surname_with_a_title_is_not_a_name(nlp, text: str) -> None:
 )
 def test_bodies_and_institutions_of_any_province(nlp, text: str, name: str) -> None:
     assert name in _entities(nlp, text)
+
+
+def test_bodies_listed_after_a_body_share_its_level(nlp) -> None:
+    ents = _entities(nlp, "会同市发展改革委、财政局、工业和信息化局研究制定。")
+    assert {k for k, v in ents.items() if v == "Agency"} == {"市发展改革委", "财政局", "工业和信息化局"}
+    assert "财政局" not in _entities(nlp, "企业向财政局提出申请。")  # a bare body name alone names no one
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "etype"),
+    [
+        ("申报省火炬计划项目7项。", "省火炬计划", "Program"),
+        ("实施星火计划，带动农村科技进步。", "星火计划", "Program"),
+        ("举办华东技术转移峰会暨大企业创新论坛。", "大企业创新论坛", "Event"),
+    ],
+    ids=["level-and-known-program", "dictionary-noun-program", "joined-by-ji"],
+)
+def test_names_made_of_common_words(nlp, text: str, name: str, etype: str) -> None:
+    ents = _entities(nlp, text)
+    assert ents.get(name) == etype
+    assert not any(len(k) > len(name) and name in k for k in ents)
+
+
+def test_generic_words_after_de_describe_rather_than_name(nlp) -> None:
+    assert _entities(nlp, "论坛是两部门共同打造的高层次国际论坛。") == {}
 
 
 def test_a_body_named_by_level_is_the_body_of_that_level_in_the_text(nlp) -> None:
