@@ -261,6 +261,12 @@ class NameGrammar:
                     start = s  # 技术服务类科技创新券: a subtype, not 三大类 / 各类
                     j -= 1
                     continue
+            if tok == "之" and j > 0 and first - j >= 1:
+                prev = text[tokens[j - 1][0] : tokens[j - 1][1]]
+                if is_name_token(prev) and not tags.get(prev, "x").startswith(v.stop_tags) and prev not in v.stop_tokens:
+                    start = s  # 之 inside a name: 创新之路建设专题研讨会, 科创之星
+                    j -= 1
+                    continue
             verb = tags.get(tok, "x")[:1] == "v" and tok not in v.name_verbs
             if (
                 verb

@@ -244,7 +244,7 @@ class Divisions:
             end = last + 1
             s0 = end - len(word)
             if kind == "bank":  # 人民银行 + place + 分行
-                place_end = self._place_after(text, end)
+                place_end = self.place_after(text, end)
                 if place_end is None:
                     continue
                 branch = next((b for b in sorted(v.bank_branches, key=len, reverse=True)
@@ -282,7 +282,7 @@ class Divisions:
             chosen = _enumerated(chosen, bare)
         return iter(chosen)
 
-    def _place_after(self, text: str, pos: int) -> int | None:
+    def place_after(self, text: str, pos: int) -> int | None:
         """End of the run of division names that starts at ``pos``, if any."""
         end = pos
         while True:

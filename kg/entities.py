@@ -169,6 +169,7 @@ class NamePatterns:
         surnames = "".join(sorted(vocab.surnames))
         compound = "|".join(vocab.compound_surnames)
         self._person = re.compile(rf"(?:{compound}|[{surnames}])[{CJK}]{{1,2}}")
+        self._bank_branches = sorted(vocab.bank_branches, key=len, reverse=True)
         self._after_quote = sorted(vocab.after_quote, key=len, reverse=True)
         self._title_words = tuple(vocab.person_title_after) + tuple(vocab.person_title_before)
         self._title_after = _alt(vocab.person_title_after)
@@ -220,6 +221,7 @@ class NamePatterns:
         out.extend(self._bodies(text))
         out.extend(self._persons(text, addressees))
         out.extend(self._list_members(text, tokens))
+        out.extend(self._branches(text, [*known, *out]))
         return out
 
     # ------------------------------------------------------------------ titles, quotes, bodies
@@ -264,6 +266,25 @@ class NamePatterns:
             return
         for start, end, etype in self.divisions.find_bodies(text):
             yield Cand(start, end, etype, "pattern:body", priority=5)
+
+    def _branches(self, text: str, cands: Sequence[Cand]) -> Iterable[Cand]:
+        """A bank's branch in a place: 农业银行临沂分行, 中国银行股份有限公司上海市分行."""
+        if self.divisions is None:
+            return
+        for c in cands:
+            if c.type != "Bank":
+                continue
+            at = c.end
+            for form in ("股份有限公司", "有限公司"):
+                if text.startswith(form, at):
+                    at += len(form)
+                    break
+            place_end = self.divisions.place_after(text, at)
+            if place_end is None:
+                continue
+            branch = next((b for b in self._bank_branches if text.startswith(b, place_end)), None)
+            if branch is not None:
+                yield Cand(c.start, place_end + len(branch), "Bank", "pattern:bank-branch", priority=5)
 
     # ------------------------------------------------------------------ suffix names
 

@@ -124,8 +124,13 @@ def test_bodies_listed_after_a_body_share_its_level(nlp) -> None:
         ("申报省火炬计划项目7项。", "省火炬计划", "Program"),
         ("实施星火计划，带动农村科技进步。", "星火计划", "Program"),
         ("举办华东技术转移峰会暨大企业创新论坛。", "大企业创新论坛", "Event"),
+        ("举办“丝路”科技之光发展论坛。", "“丝路”科技之光发展论坛", "Event"),
+        ("由华东城市建设有限公司承建。", "华东城市建设有限公司", "Enterprise"),
+        ("招商银行苏州分行推出新产品。", "招商银行苏州分行", "Bank"),
+        ("与中国工商银行股份有限公司杭州市分行签约。", "中国工商银行股份有限公司杭州市分行", "Bank"),
     ],
-    ids=["level-and-known-program", "dictionary-noun-program", "joined-by-ji"],
+    ids=["level-and-known-program", "dictionary-noun-program", "joined-by-ji", "zhi-inside", "verb-inside-company",
+         "bank-branch", "bank-company-branch"],
 )
 def test_names_made_of_common_words(nlp, text: str, name: str, etype: str) -> None:
     ents = _entities(nlp, text)
