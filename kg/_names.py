@@ -261,6 +261,10 @@ class NameGrammar:
                     start = s  # 技术服务类科技创新券: a subtype, not 三大类 / 各类
                     j -= 1
                     continue
+            if _ORDINAL.fullmatch(tok) and first - j >= 1 and text[e] not in "大届批期次个名位":
+                start = s  # an ordinal inside a name: 中国水利水电第九工程局有限公司
+                j -= 1
+                continue
             if tok == "之" and j > 0 and first - j >= 1:
                 prev = text[tokens[j - 1][0] : tokens[j - 1][1]]
                 if is_name_token(prev) and not tags.get(prev, "x").startswith(v.stop_tags) and prev not in v.stop_tokens:
@@ -315,6 +319,7 @@ class NameGrammar:
         return start
 
 
+_ORDINAL = re.compile("第[一二三四五六七八九十0-9]{1,3}")
 _SHORT_CJK = re.compile(rf"[{CJK}]{{1,4}}")
 
 

@@ -207,7 +207,7 @@ class Divisions:
         auto.make_automaton()
         return auto
 
-    def _place_before(self, text: str, end: int) -> int | None:
+    def place_before(self, text: str, end: int) -> int | None:
         """Start of the run of division names (江苏省徐州市) that ends at ``end``, if any."""
         pos = end
         while True:
@@ -257,7 +257,7 @@ class Divisions:
             else:
                 if word == "委" and text[end : end + 1] in ("员", "托", "会"):
                     continue  # 委员, 委托: not a party committee
-                start_p = self._place_before(text, s0)
+                start_p = self.place_before(text, s0)
                 start = start_p if start_p is not None else self._level_before(text, s0)
                 if start is None:
                     if len(word) >= 3 and text[s0 - 1 : s0] in _ENUMERATION and bare.get(s0, (0,))[0] < end:

@@ -169,6 +169,7 @@ class NamePatterns:
         surnames = "".join(sorted(vocab.surnames))
         compound = "|".join(vocab.compound_surnames)
         self._person = re.compile(rf"(?:{compound}|[{surnames}])[{CJK}]{{1,2}}")
+        self._group_qualifiers = sorted(vocab.group_qualifiers, key=len, reverse=True)
         self._bank_branches = sorted(vocab.bank_branches, key=len, reverse=True)
         self._after_quote = sorted(vocab.after_quote, key=len, reverse=True)
         self._title_words = tuple(vocab.person_title_after) + tuple(vocab.person_title_before)
@@ -222,6 +223,7 @@ class NamePatterns:
         out.extend(self._persons(text, addressees))
         out.extend(self._list_members(text, tokens))
         out.extend(self._branches(text, [*known, *out]))
+        out.extend(self._qualified_groups(text, known))
         return out
 
     # ------------------------------------------------------------------ titles, quotes, bodies
@@ -266,6 +268,15 @@ class NamePatterns:
             return
         for start, end, etype in self.divisions.find_bodies(text):
             yield Cand(start, end, etype, "pattern:body", priority=5)
+
+    def _qualified_groups(self, text: str, known: Sequence[Cand]) -> Iterable[Cand]:
+        """A known class of beneficiaries after a level that awards it: 国家级制造业单项冠军, 国家技术创新示范企业."""
+        for k in known:
+            if k.type != "TargetGroup" or k.start == 0:
+                continue
+            start = next((k.start - len(q) for q in self._group_qualifiers if text.startswith(q, k.start - len(q))), None)
+            if start is not None:  # (a place before a class qualifies a figure more often than it names: 上海科技型企业贷款)
+                yield Cand(start, k.end, "TargetGroup", "pattern:qualified-group", priority=1)
 
     def _branches(self, text: str, cands: Sequence[Cand]) -> Iterable[Cand]:
         """A bank's branch in a place: 农业银行临沂分行, 中国银行股份有限公司上海市分行."""
@@ -316,6 +327,8 @@ class NamePatterns:
             if tokens[first][0] < s0 and not is_name_token(text[tokens[first][0] : s0]):
                 continue
             word = text[tokens[first][0] : e0]
+            if len(word) > len(suffix) and word[0] in self.vocab.stop_chars and word not in word_tags():
+                continue  # 企业获贷: 获 + 贷 is a verb, nothing before it is a name
             if len(suffix) == 1 and word != suffix and word in word_tags() and word not in self.known:
                 continue  # 布局, 格局, 展厅: a common word, not a name suffix
             start = g.walk_left(text, tokens, first)
@@ -520,6 +533,8 @@ def _prepends_words(c: Cand, same_end: Iterable[Cand], known: Sequence[Cand], te
         return False  # known names, bodies and titles are names as written
     for k in same_end:
         if k.start > c.start:
+            if k.rule == "pattern:body" and text[k.start] not in "省市区县州镇":
+                return True  # a place and a body are the whole name: 分类 + 山东省科学技术厅
             added = text[c.start : k.start]
             if re.search(r"[类型]$", added):
                 return False  # a subtype: 技术服务类科技创新券

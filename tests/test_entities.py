@@ -128,9 +128,11 @@ def test_bodies_listed_after_a_body_share_its_level(nlp) -> None:
         ("由华东城市建设有限公司承建。", "华东城市建设有限公司", "Enterprise"),
         ("招商银行苏州分行推出新产品。", "招商银行苏州分行", "Bank"),
         ("与中国工商银行股份有限公司杭州市分行签约。", "中国工商银行股份有限公司杭州市分行", "Bank"),
+        ("由中国铁路第三建设有限公司承建。", "中国铁路第三建设有限公司", "Enterprise"),
+        ("认定一批国家级制造业单项冠军。", "国家级制造业单项冠军", "TargetGroup"),
     ],
     ids=["level-and-known-program", "dictionary-noun-program", "joined-by-ji", "zhi-inside", "verb-inside-company",
-         "bank-branch", "bank-company-branch"],
+         "bank-branch", "bank-company-branch", "ordinal-inside", "national-class"],
 )
 def test_names_made_of_common_words(nlp, text: str, name: str, etype: str) -> None:
     ents = _entities(nlp, text)
@@ -138,8 +140,17 @@ def test_names_made_of_common_words(nlp, text: str, name: str, etype: str) -> No
     assert not any(len(k) > len(name) and name in k for k in ents)
 
 
-def test_generic_words_after_de_describe_rather_than_name(nlp) -> None:
-    assert _entities(nlp, "论坛是两部门共同打造的高层次国际论坛。") == {}
+@pytest.mark.parametrize(
+    "text",
+    ["论坛是两部门共同打造的高层次国际论坛。", "共有600家企业获贷。", "建成全球第八大金融科技中心。"],
+    ids=["description-after-de", "verb-with-suffix-char", "ranking-ordinal"],
+)
+def test_phrases_that_end_like_names_but_name_nothing(nlp, text: str) -> None:
+    assert _entities(nlp, text) == {}
+
+
+def test_words_before_a_place_and_body_are_not_part_of_it(nlp) -> None:
+    assert "湖北省科学技术厅" in _entities(nlp, "按照分类湖北省科学技术厅的部署推进。")
 
 
 def test_a_body_named_by_level_is_the_body_of_that_level_in_the_text(nlp) -> None:
