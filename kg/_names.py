@@ -271,6 +271,10 @@ class NameGrammar:
                     start = s  # 之 inside a name: 创新之路建设专题研讨会, 科创之星
                     j -= 1
                     continue
+            if tok in v.place_words and tok not in v.stop_tokens:
+                start = s  # a place word whatever jieba tags it (首都 is an adverb there)
+                j -= 1
+                continue
             verb = tags.get(tok, "x")[:1] == "v" and tok not in v.name_verbs
             if (
                 verb

@@ -546,13 +546,18 @@ def _prepends_words(c: Cand, same_end: Iterable[Cand], known: Sequence[Cand], te
             # a proper name before it makes another thing (东湖 + 创新券); a verb or a generic word does not
             parts = pieces(added)
             tags = word_tags()
-            function = any((tags.get(w) or "n")[:1] in ("v", "p", "d", "c", "u", "r", "m", "q") for w in parts)
+            function = any(
+                (tags.get(w) or "n")[:1] in ("v", "p", "d", "c", "u", "r", "m", "q") and w not in grammar.vocab.place_words
+                for w in parts
+            )
             return grammar.generic(added) or function or not any(_nominal(w, grammar) for w in parts)
     return False
 
 
 def _nominal(word: str, grammar: NameGrammar) -> bool:
     """A noun-like word (or an unknown one): 东湖, 甬江; not 经, 研究, 支持."""
+    if word in grammar.vocab.place_words:
+        return True  # 首都 + 科技创新券, whatever jieba tags it
     tag = word_tags().get(word)
     return (tag is None and len(word) > 1) or ((tag or "").startswith(("n", "j", "s")) and not grammar.generic(word))
 

@@ -130,9 +130,10 @@ def test_bodies_listed_after_a_body_share_its_level(nlp) -> None:
         ("与中国工商银行股份有限公司杭州市分行签约。", "中国工商银行股份有限公司杭州市分行", "Bank"),
         ("由中国铁路第三建设有限公司承建。", "中国铁路第三建设有限公司", "Enterprise"),
         ("认定一批国家级制造业单项冠军。", "国家级制造业单项冠军", "TargetGroup"),
+        ("两部门联合实施了首都科技创新券制度。", "首都科技创新券", "Voucher"),
     ],
     ids=["level-and-known-program", "dictionary-noun-program", "joined-by-ji", "zhi-inside", "verb-inside-company",
-         "bank-branch", "bank-company-branch", "ordinal-inside", "national-class"],
+         "bank-branch", "bank-company-branch", "ordinal-inside", "national-class", "place-word-before-known"],
 )
 def test_names_made_of_common_words(nlp, text: str, name: str, etype: str) -> None:
     ents = _entities(nlp, text)
