@@ -124,6 +124,7 @@ class NameGrammar:
         self.suffix_automaton.make_automaton()
         self.leading_trim = re.compile(vocab.leading_trim)
         self._continuation = tuple(vocab.suffix_continuation)
+        self._event_ends = frozenset(sfx[-1] for sfx in vocab.suffixes.get("Event", ()))  # 赛 会 坛 …
         self._generic_cache: dict[str, bool] = {}
         self._suffix_cache: dict[str, tuple[str, str] | None] = {}
         self._refined: dict[tuple[str, str], str] = {}
@@ -227,8 +228,12 @@ class NameGrammar:
         tok = text[token[0] : token[1]]
         return tags.get(tok, "")[:1] == "v" and tok not in self.vocab.name_verbs
 
-    def walk_left(self, text: str, tokens: Tokens, first: int) -> int:
-        """Start offset of a name whose last token is ``tokens[first]``: walk left while tokens look like name parts."""
+    def walk_left(self, text: str, tokens: Tokens, first: int, etype: str | None = None) -> int:
+        """Start offset of a name whose last token is ``tokens[first]``: walk left while tokens look like name parts.
+
+        ``etype`` is the type the suffix gives: 和 may join two words of a body's name
+        (工业和信息化局), 暨 two parts of an event's (成果对接暨…研讨会).
+        """
         v = self.vocab
         tags = word_tags()
         start = tokens[first][0]
@@ -265,6 +270,26 @@ class NameGrammar:
                 start = s  # an ordinal inside a name: 中国水利水电第九工程局有限公司
                 j -= 1
                 continue
+            if tok[0] == "暨" and j > 0:
+                before = text[tokens[j - 1][0] : s]
+                if etype == "Event" and self.suffix_of(before) is None and before[-1:] not in self._event_ends:
+                    start = s  # 暨 inside one name: 成果对接暨…研讨会 (what precedes it names nothing alone)
+                    j -= 1
+                    continue
+                if tok != "暨":
+                    start = s + 1  # 暨 joins two names, even where jieba glues it to the next word (专题赛暨大…)
+                break
+            if tok == "和" and etype == "Agency" and j > 0 and first - j >= 1:
+                prev = text[tokens[j - 1][0] : tokens[j - 1][1]]
+                if (
+                    is_name_token(prev)
+                    and self.suffix_of(prev) is None
+                    and prev not in v.stop_tokens
+                    and not tags.get(prev, "x").startswith(v.stop_tags)
+                ):
+                    start = s  # 和 inside a body's name: 科技和工业信息发展局 (not 市科委和市财政局)
+                    j -= 1
+                    continue
             if tok == "之" and j > 0 and first - j >= 1:
                 prev = text[tokens[j - 1][0] : tokens[j - 1][1]]
                 if is_name_token(prev) and not tags.get(prev, "x").startswith(v.stop_tags) and prev not in v.stop_tokens:
@@ -294,8 +319,7 @@ class NameGrammar:
                 or (len(tok) > 1 and tok[0] in "余多" and tok[1] in "个家项场次批类所位名")
             ):
                 break
-            if len(tok) > 1 and tok[0] in v.stop_chars and (tok not in tags or tok[0] == "暨"):
-                # 暨 joins two names even where jieba glues it to the next word (专题赛暨大企业创新论坛)
+            if len(tok) > 1 and tok[0] in v.stop_chars and tok not in tags:
                 start = s + 1
                 break
             if len(tok) > 2 and any(tok.endswith(w) for w in (tok[-2:], tok[-3:]) if w in v.stop_tokens):

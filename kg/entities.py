@@ -329,9 +329,14 @@ class NamePatterns:
             word = text[tokens[first][0] : e0]
             if len(word) > len(suffix) and word[0] in self.vocab.stop_chars and word not in word_tags():
                 continue  # 企业获贷: 获 + 贷 is a verb, nothing before it is a name
-            if len(suffix) == 1 and word != suffix and word in word_tags() and word not in self.known:
+            common = len(suffix) == 1 and word != suffix and word in word_tags() and word not in self.known
+            if common and etype != "Agency":
                 continue  # 布局, 格局, 展厅: a common word, not a name suffix
-            start = g.walk_left(text, tokens, first)
+            start = g.walk_left(text, tokens, first, etype)
+            if common and not (
+                start < tokens[first][0] and self.divisions is not None and self.divisions.place_after(text, start)
+            ):
+                continue  # (but a name that opens with a place is a body: 儋州市科技和工业信息发展局)
             trim = g.leading_trim.match(text, start)
             if trim:
                 start = trim.end()

@@ -112,6 +112,11 @@ def test_bodies_and_institutions_of_any_province(nlp, text: str, name: str) -> N
     assert name in _entities(nlp, text)
 
 
+def test_he_between_two_bodies_separates_them(nlp) -> None:
+    ents = _entities(nlp, "会同市科委和市财政局研究。")
+    assert {"市科委", "市财政局"} <= set(ents) and not any("和" in k for k in ents)
+
+
 def test_bodies_listed_after_a_body_share_its_level(nlp) -> None:
     ents = _entities(nlp, "会同市发展改革委、财政局、工业和信息化局研究制定。")
     assert {k for k, v in ents.items() if v == "Agency"} == {"市发展改革委", "财政局", "工业和信息化局"}
@@ -131,9 +136,15 @@ def test_bodies_listed_after_a_body_share_its_level(nlp) -> None:
         ("由中国铁路第三建设有限公司承建。", "中国铁路第三建设有限公司", "Enterprise"),
         ("认定一批国家级制造业单项冠军。", "国家级制造业单项冠军", "TargetGroup"),
         ("两部门联合实施了首都科技创新券制度。", "首都科技创新券", "Voucher"),
+        ("儋州市科技和工业信息发展局关于开展评价工作的通知", "儋州市科技和工业信息发展局", "Agency"),
+        ("召开高校科技成果对接暨技术转移联盟研讨会。", "高校科技成果对接暨技术转移联盟研讨会", "Event"),
+        ("东湖创新论坛秘书处发布议程。", "东湖创新论坛秘书处", "Organization"),
+        ("现将2025年7月份湖北省科技成果转化贷款风险补偿备案情况公告如下。", "湖北省科技成果转化贷款风险补偿", "Program"),
+        ("大会在光谷科学会堂举办。", "光谷科学会堂", "Place"),
     ],
     ids=["level-and-known-program", "dictionary-noun-program", "joined-by-ji", "zhi-inside", "verb-inside-company",
-         "bank-branch", "bank-company-branch", "ordinal-inside", "national-class", "place-word-before-known"],
+         "bank-branch", "bank-company-branch", "ordinal-inside", "national-class", "place-word-before-known",
+         "he-inside-a-body", "ji-inside-an-event", "secretariat", "risk-compensation-after-a-month", "hall"],
 )
 def test_names_made_of_common_words(nlp, text: str, name: str, etype: str) -> None:
     ents = _entities(nlp, text)
