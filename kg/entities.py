@@ -143,6 +143,7 @@ def _cuts_latin(text: str, start: int, end: int) -> bool:
 # --------------------------------------------------------------------------- patterns
 
 _QUOTED = re.compile(r"“([^“”\n]{1,16})”")
+_PROPOSAL = ("提案", "建议", "议案")
 _TITLE = re.compile(r"《([^《》\n]{2,100})》")
 _DOC_NUMBER = r"[\u4e00-\u9fff]{2,8}\s*[〔\[［【（(]\s*\d{4}\s*[〕\]］】）)]\s*\d+\s*号"
 _STANDARD = re.compile(
@@ -230,6 +231,8 @@ class NamePatterns:
 
     def _titles(self, text: str) -> Iterable[Cand]:
         for m in _TITLE.finditer(text):
+            if m.group(1).endswith(_PROPOSAL):
+                continue  # 您提出的《关于…的提案》: the proposal answered (the header's), not a policy
             end = m.end()
             yield Cand(m.start(), end, "PolicyDocument", "pattern:title", priority=20)
             std = _STANDARD.match(text, end)

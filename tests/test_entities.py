@@ -112,6 +112,11 @@ def test_bodies_and_institutions_of_any_province(nlp, text: str, name: str) -> N
     assert name in _entities(nlp, text)
 
 
+def test_the_proposal_answered_is_not_a_policy_document(nlp) -> None:
+    ents = _entities(nlp, "您提出的《关于加快技术转移的提案》收悉。根据《东湖技术转移促进办法》，现答复如下。")
+    assert ents == {"《东湖技术转移促进办法》": "PolicyDocument"}
+
+
 def test_he_between_two_bodies_separates_them(nlp) -> None:
     ents = _entities(nlp, "会同市科委和市财政局研究。")
     assert {"市科委", "市财政局"} <= set(ents) and not any("和" in k for k in ents)
