@@ -143,6 +143,7 @@ def _cuts_latin(text: str, start: int, end: int) -> bool:
 # --------------------------------------------------------------------------- patterns
 
 _QUOTED = re.compile(r"“([^“”\n]{1,16})”")
+_YEAR_BEFORE = re.compile(r"20\d\d年度?")
 _PROPOSAL = ("提案", "建议", "议案")
 _TITLE = re.compile(r"《([^《》\n]{2,100})》")
 _DOC_NUMBER = r"[\u4e00-\u9fff]{2,8}\s*[〔\[［【（(]\s*\d{4}\s*[〕\]］】）)]\s*\d+\s*号"
@@ -225,6 +226,11 @@ class NamePatterns:
         out.extend(self._list_members(text, tokens))
         out.extend(self._branches(text, [*known, *out]))
         out.extend(self._qualified_groups(text, known))
+        out.extend(
+            Cand(k.start - 2, k.end, "Agency", "pattern:national", k.canonical, priority=9)
+            for k in known  # 国家 + 工业和信息化部: the same ministry, named in full
+            if k.type == "Agency" and k.rule == "lexicon" and k.canonical and text[k.start - 2 : k.start] == "国家"
+        )
         return out
 
     # ------------------------------------------------------------------ titles, quotes, bodies
@@ -343,6 +349,9 @@ class NamePatterns:
             trim = g.leading_trim.match(text, start)
             if trim:
                 start = trim.end()
+            year = _YEAR_BEFORE.match(text, max(0, start - 4), start + 2) if start >= 4 else None
+            if year:  # the walk stopped at the digits of 2024年度…
+                start = year.start() if etype == "PolicyDocument" else year.end()  # a title keeps its year
             if start > 0 and text[start - 1].isdigit() and text[start] in "家个项所批位名":
                 start += 1  # 11家省实验室: the counter of a number before the name
             while start < s0 and text[start] in " 　-—·":

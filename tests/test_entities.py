@@ -117,6 +117,11 @@ def test_the_proposal_answered_is_not_a_policy_document(nlp) -> None:
     assert ents == {"《东湖技术转移促进办法》": "PolicyDocument"}
 
 
+def test_a_ministry_with_guojia_is_the_ministry(nlp) -> None:
+    x = extract_document(read_text_document("工业和信息化部印发通知。国家工业和信息化部将组织评审。", id="t", path="t.txt"), nlp=nlp)
+    assert [e.type for e in x.entities] == ["Agency"]
+
+
 def test_he_between_two_bodies_separates_them(nlp) -> None:
     ents = _entities(nlp, "会同市科委和市财政局研究。")
     assert {"市科委", "市财政局"} <= set(ents) and not any("和" in k for k in ents)
@@ -146,10 +151,13 @@ def test_bodies_listed_after_a_body_share_its_level(nlp) -> None:
         ("东湖创新论坛秘书处发布议程。", "东湖创新论坛秘书处", "Organization"),
         ("现将2025年7月份湖北省科技成果转化贷款风险补偿备案情况公告如下。", "湖北省科技成果转化贷款风险补偿", "Program"),
         ("大会在光谷科学会堂举办。", "光谷科学会堂", "Place"),
+        ("发布2024年度湖北省科技发展计划重点项目申报指南。", "2024年度湖北省科技发展计划重点项目申报指南", "PolicyDocument"),
+        ("划型标准参照国家工业和信息化部有关规定。", "国家工业和信息化部", "Agency"),
     ],
     ids=["level-and-known-program", "dictionary-noun-program", "joined-by-ji", "zhi-inside", "verb-inside-company",
          "bank-branch", "bank-company-branch", "ordinal-inside", "national-class", "place-word-before-known",
-         "he-inside-a-body", "ji-inside-an-event", "secretariat", "risk-compensation-after-a-month", "hall"],
+         "he-inside-a-body", "ji-inside-an-event", "secretariat", "risk-compensation-after-a-month", "hall",
+         "title-keeps-its-year", "guojia-and-a-ministry"],
 )
 def test_names_made_of_common_words(nlp, text: str, name: str, etype: str) -> None:
     ents = _entities(nlp, text)
