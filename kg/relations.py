@@ -292,6 +292,7 @@ ADMIN_PASSIVE = rule("administeredBy:passive", "administeredBy", 0.85)
 ADMIN_AGENT = rule("administeredBy:agent-verb", "administeredBy", 0.8)
 ADMIN_TOPIC = rule("administeredBy:topic", "administeredBy", 0.6)
 ADMIN_POSSESSIVE = rule("administeredBy:possessive", "administeredBy", 0.75)
+ADMIN_DESCRIBED = rule("administeredBy:described", "administeredBy", 0.75)
 
 
 @family
@@ -322,6 +323,14 @@ def administered_by(c: Ctx) -> Iterator[tuple[Ref, Rule, Ref]]:
                     for g in more:
                         yield x, ADMIN_PASSIVE, g
                     pos, k = nxt.end(), k + len(more)
+                continue
+        # X 是 A 和 B 共同打造的…: the agents of a relative clause that describes X
+        if i + 1 < len(ms) and ms[i + 1].type in ORG_LIKE and re.fullmatch(r"[^。；;，,]{0,20}[，,]?\s*(?:是|系)\s*", c.between(x, ms[i + 1])):
+            group = [g for g in _group_after(c, i + 1) if g.type in ORG_LIKE]
+            described = re.match(rf"\s*(?:共同|联合|一起)?(?:{c.t.admin.pattern})的", text[group[-1].end : group[-1].end + 12])
+            if described:
+                for g in group:
+                    yield x, ADMIN_DESCRIBED, g
                 continue
         verb_end = None
         clause_start = _clause_start(c, x.start)

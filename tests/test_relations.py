@@ -69,6 +69,9 @@ CASES = [
     # participatesIn: X、Y 等携手组建的 Z
     ("星河科技、远川医药等领军企业携手组建的东湖创新联盟正式成立。",
      ("星河科技", "participatesIn", "东湖创新联盟"), "participatesIn-founders"),
+    # administeredBy: X …，是 A 和 B 共同打造的…
+    ("东湖创新论坛创始于2008年，是宁波市科学技术局和杭州市人民政府共同打造的国际论坛。",
+     ("东湖创新论坛", "administeredBy", "杭州市人民政府"), "administeredBy-described"),
     # partnerOf: X、Y、Z 战略合作签约
     ("大会举办了东湖技术交易平台、招商银行苏州分行、星河科技有限公司战略合作签约仪式。",
      (PLATFORM, "partnerOf", "星河科技有限公司"), "partnerOf-signing-list"),
@@ -92,6 +95,8 @@ WRONG = [
     ("宁波市科学技术局搭建东湖技术交易平台。", (AGENCY, "administeredBy", PLATFORM), "no-reversed-direction"),
     ("大会举办了东湖技术交易平台、招商银行苏州分行、星河科技有限公司战略合作签约仪式。",
      ("星河科技有限公司", "participatesIn", PLATFORM), "signing-is-not-joining"),
+    ("东湖技术交易平台为宁波市科学技术局组织的活动提供场地。", (PLATFORM, "administeredBy", AGENCY),
+     "for-is-not-is"),
 ]
 
 
