@@ -285,3 +285,8 @@ def test_years_relative_to_the_document(nlp, text: str, year: int) -> None:
 def test_an_agency_is_not_what_a_figure_measures(nlp) -> None:
     x = extract_text("近年来，银杏市科学技术局累计组织申报项目 98 项。", nlp=nlp)
     assert x.observations == []
+
+
+def test_respectively_gives_each_listed_item_its_figure(nlp, quotes) -> None:
+    obs = _obs(nlp, "三年来，科技型中小企业、高新技术企业、技术合同成交额年均分别增长40.6%、40.3%、31.8%。", quotes)
+    assert {(s, v) for s, v, _, _ in obs} == {("科技型中小企业", 40.6), ("高新技术企业", 40.3)}
