@@ -158,7 +158,7 @@ _CLASS_COUNT = re.compile(r"[\s*]*(?:超过|超|近|约|逾|达)?[\s*]*[0-9]+[\s
 _UNIT_BEFORE = re.compile(r"[0-9][\s*]*(?:余|多)?\s*[家个户名所项]\s*$")
 
 
-def _respectively(text: str, sent: Sentence, ms: Sequence[Ref], figures: Sequence[Figure]) -> dict[int, Ref]:
+def _respectively(text: str, sent: Sentence, ms: Sequence[Ref], figures: Sequence[Figure]) -> dict[int, Ref | None]:
     """Figures that ``分别`` gives to the items listed before it, one each, by position:
     高新技术企业、技术合同成交额年均分别增长 40.3%、31.8% → 高新技术企业 40.3%.
 
@@ -192,7 +192,7 @@ def _respectively(text: str, sent: Sentence, ms: Sequence[Ref], figures: Sequenc
         items.append((item_start, at))
         if len(items) != len(run):
             continue
-        for (s, _), fig in zip(items, run):
+        for (s, _), fig in zip(items, run, strict=True):
             out[fig.start] = next((m for m in inside if m.start == s and m.type in SUBJECT_TYPES | {"TargetGroup"}), None)
     return out
 
@@ -289,6 +289,7 @@ class ObservationRules:
             respective = _respectively(text, sent, ms, figures) if "分别" in sent.text else {}
             for fig in figures:
                 part = _part_start(text, sent, fig.start)
+                subj: Ref | None
                 if fig.start in respective:
                     subj = respective[fig.start]  # None: the item it belongs to names nothing
                 else:
