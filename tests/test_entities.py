@@ -153,11 +153,12 @@ def test_bodies_listed_after_a_body_share_its_level(nlp) -> None:
         ("大会在光谷科学会堂举办。", "光谷科学会堂", "Place"),
         ("发布2024年度湖北省科技发展计划重点项目申报指南。", "2024年度湖北省科技发展计划重点项目申报指南", "PolicyDocument"),
         ("划型标准参照国家工业和信息化部有关规定。", "国家工业和信息化部", "Agency"),
+        ("组织开展湖北省科技型中小企业认定工作。", "湖北省科技型中小企业认定", "Program"),
     ],
     ids=["level-and-known-program", "dictionary-noun-program", "joined-by-ji", "zhi-inside", "verb-inside-company",
          "bank-branch", "bank-company-branch", "ordinal-inside", "national-class", "place-word-before-known",
          "he-inside-a-body", "ji-inside-an-event", "secretariat", "risk-compensation-after-a-month", "hall",
-         "title-keeps-its-year", "guojia-and-a-ministry"],
+         "title-keeps-its-year", "guojia-and-a-ministry", "recognition-scheme"],
 )
 def test_names_made_of_common_words(nlp, text: str, name: str, etype: str) -> None:
     ents = _entities(nlp, text)
@@ -167,8 +168,8 @@ def test_names_made_of_common_words(nlp, text: str, name: str, etype: str) -> No
 
 @pytest.mark.parametrize(
     "text",
-    ["论坛是两部门共同打造的高层次国际论坛。", "共有600家企业获贷。", "建成全球第八大金融科技中心。"],
-    ids=["description-after-de", "verb-with-suffix-char", "ranking-ordinal"],
+    ["论坛是两部门共同打造的高层次国际论坛。", "共有600家企业获贷。", "建成全球第八大金融科技中心。", "获得委办局认定。"],
+    ids=["description-after-de", "verb-with-suffix-char", "ranking-ordinal", "recognised-by-a-body"],
 )
 def test_phrases_that_end_like_names_but_name_nothing(nlp, text: str) -> None:
     assert _entities(nlp, text) == {}
