@@ -374,8 +374,11 @@ class NamePatterns:
                 continue  # 共同打造的高层次国际论坛: generic words after 的 describe, they do not name
             if prefix in self.places and etype not in ("Agency", "Place") and suffix not in self.vocab.after_place_ok:
                 continue  # 韩国公司, 上海企业: a place and a class noun (but 江苏大学, 陕西实验室)
-            if suffix in ("认定", "考核评价") and g.suffix_type(prefix) in ("Agency", "Organization", "Platform"):
-                continue  # 委办局认定, 市经信委认定: recognised by a body, not a scheme's name
+            if suffix in ("认定", "考核评价") and (
+                g.suffix_type(prefix) in ("Agency", "Organization", "Platform")
+                or not (g.has_place(prefix) or prefix.startswith(self.vocab.specific_markers))
+            ):
+                continue  # a scheme is a jurisdiction's (湖北省…认定); not 委办局认定 (a body's), 技术合同认定 (a procedure)
             if suffix == "项目" and g.suffix_type(prefix) == "Program":
                 continue  # 火炬计划项目: the items of a program, found by its own suffix
             tag = word_tags().get(text[start:end], "")

@@ -197,6 +197,12 @@ def _respectively(text: str, sent: Sentence, ms: Sequence[Ref], figures: Sequenc
     return out
 
 
+def _counts_items(text: str, fig: Figure, m: Ref, alone: bool) -> bool:
+    """A program right before a count of its items, not in a list and not before a class noun:
+    星火计划 3 项，… (but “创星贷”“启星贷” 2 项产品 counts the products)."""
+    return m.type == "Program" and alone and not re.match(r"[\u4e00-\u9fff]", text[fig.end : fig.end + 1])
+
+
 def _group_start(text: str, before: Sequence[Ref], i: int) -> int:
     """Index of the first member of the coordinated list that ``before[i]`` ends."""
     k = i
@@ -346,7 +352,7 @@ class ObservationRules:
                 or _CLASS_COUNT.match(text, before[i].end)
                 or w.instrument_mark.match(clause_lead)
                 or is_example(text, before[i], at)
-                or re.fullmatch(r"[\s*“”]*", tail)  # 智邦、治臻 2 家公司: counted, not counting
+                or (re.fullmatch(r"[\s*“”]*", tail) and not _counts_items(text, fig, m, k == i))  # 智邦、治臻 2 家公司
             ):
                 i = k - 1
                 continue

@@ -168,8 +168,10 @@ def test_names_made_of_common_words(nlp, text: str, name: str, etype: str) -> No
 
 @pytest.mark.parametrize(
     "text",
-    ["论坛是两部门共同打造的高层次国际论坛。", "共有600家企业获贷。", "建成全球第八大金融科技中心。", "获得委办局认定。"],
-    ids=["description-after-de", "verb-with-suffix-char", "ranking-ordinal", "recognised-by-a-body"],
+    ["论坛是两部门共同打造的高层次国际论坛。", "共有600家企业获贷。", "建成全球第八大金融科技中心。", "获得委办局认定。",
+     "完成技术合同认定。"],
+    ids=["description-after-de", "verb-with-suffix-char", "ranking-ordinal", "recognised-by-a-body",
+         "procedure-not-scheme"],
 )
 def test_phrases_that_end_like_names_but_name_nothing(nlp, text: str) -> None:
     assert _entities(nlp, text) == {}
