@@ -99,6 +99,7 @@ class NameGrammar:
         self.suffix_automaton.make_automaton()
         self.leading_trim = re.compile(vocab.leading_trim)
         self._continuation = tuple(vocab.suffix_continuation)
+        self._event_ends = frozenset(sfx[-1] for sfx in vocab.suffixes.get("Event", ()))  # 赛 会 坛 …
         self._generic_cache: dict[str, bool] = {}
         self._suffix_cache: dict[str, tuple[str, str] | None] = {}
         self._refined: dict[tuple[str, str], str] = {}
@@ -192,8 +193,8 @@ class NameGrammar:
             return True
         if any(not self.generic(t) and not t.isdigit() for t in core):
             return len(prefix) >= (1 if etype in ("Organization", "Agency") else 2)
-        # all-generic prefixes: program suffixes still make names (科技创新计划)
-        return etype == "Program" and suffix in self.vocab.generic_ok_suffixes and len(prefix) >= 4
+        # all-generic prefixes: program and event suffixes still make names (科技创新计划)
+        return etype in ("Program", "Event") and suffix in self.vocab.generic_ok_suffixes and len(prefix) >= 4
 
     # ------------------------------------------------------------------ the walk
 
@@ -202,8 +203,12 @@ class NameGrammar:
         tok = text[token[0] : token[1]]
         return tags.get(tok, "")[:1] == "v" and tok not in self.vocab.name_verbs
 
-    def walk_left(self, text: str, tokens: Tokens, first: int) -> int:
-        """Start offset of a name whose last token is ``tokens[first]``: walk left while tokens look like name parts."""
+    def walk_left(self, text: str, tokens: Tokens, first: int, etype: str | None = None) -> int:
+        """Start offset of a name whose last token is ``tokens[first]``: walk left while tokens look like name parts.
+
+        ``etype`` is the type the suffix gives: 和 may join two words of a body's name
+        (工业和信息化局), 暨 two parts of an event's (成果对接暨…研讨会).
+        """
         v = self.vocab
         tags = word_tags()
         start = tokens[first][0]
@@ -236,6 +241,40 @@ class NameGrammar:
                     start = s  # 技术服务类科技创新券: a subtype, not 三大类 / 各类
                     j -= 1
                     continue
+            if _ORDINAL.fullmatch(tok) and first - j >= 1 and text[e] not in "大届批期次个名位":
+                start = s  # an ordinal inside a name: 中国水利水电第九工程局有限公司
+                j -= 1
+                continue
+            if tok[0] == "暨" and j > 0:
+                before = text[tokens[j - 1][0] : s]
+                if etype == "Event" and self.suffix_of(before) is None and before[-1:] not in self._event_ends:
+                    start = s  # 暨 inside one name: 成果对接暨…研讨会 (what precedes it names nothing alone)
+                    j -= 1
+                    continue
+                if tok != "暨":
+                    start = s + 1  # 暨 joins two names, even where jieba glues it to the next word (专题赛暨大…)
+                break
+            if tok == "和" and etype == "Agency" and j > 0 and first - j >= 1:
+                prev = text[tokens[j - 1][0] : tokens[j - 1][1]]
+                if (
+                    is_name_token(prev)
+                    and self.suffix_of(prev) is None
+                    and prev not in v.stop_tokens
+                    and not tags.get(prev, "x").startswith(v.stop_tags)
+                ):
+                    start = s  # 和 inside a body's name: 科技和工业信息发展局 (not 市科委和市财政局)
+                    j -= 1
+                    continue
+            if tok == "之" and j > 0 and first - j >= 1:
+                prev = text[tokens[j - 1][0] : tokens[j - 1][1]]
+                if is_name_token(prev) and not tags.get(prev, "x").startswith(v.stop_tags) and prev not in v.stop_tokens:
+                    start = s  # 之 inside a name: 创新之路建设专题研讨会, 科创之星
+                    j -= 1
+                    continue
+            if tok in v.place_words and tok not in v.stop_tokens:
+                start = s  # a place word whatever jieba tags it (首都 is an adverb there)
+                j -= 1
+                continue
             verb = tags.get(tok, "x")[:1] == "v" and tok not in v.name_verbs
             if (
                 verb
@@ -283,6 +322,7 @@ class NameGrammar:
         return start
 
 
+_ORDINAL = re.compile("第[一二三四五六七八九十0-9]{1,3}")
 _SHORT_CJK = re.compile(rf"[{CJK}]{{1,4}}")
 
 

@@ -207,7 +207,7 @@ class Divisions:
         auto.make_automaton()
         return auto
 
-    def _place_before(self, text: str, end: int) -> int | None:
+    def place_before(self, text: str, end: int) -> int | None:
         """Start of the run of division names (江苏省徐州市) that ends at ``end``, if any."""
         pos = end
         while True:
@@ -234,15 +234,17 @@ class Divisions:
         """``(start, end, type)`` of government bodies named by place + body name.
 
         The longest body name wins at each end; a body without a place or level word
-        before it (科技局 alone) is not returned.
+        before it (科技局 alone) is returned only as a later member of an enumeration that a
+        body opens: 省发展改革委、教育厅、财政厅 shares the level of its first member.
         """
         v = self.vocab
         found: dict[int, tuple[int, str]] = {}  # end → (start, type)
+        bare: dict[int, tuple[int, str]] = {}  # start → (end, type) of a body name with nothing before it
         for last, (kind, word, etype) in self._automaton.iter(text):  # type: ignore[attr-defined]
             end = last + 1
             s0 = end - len(word)
             if kind == "bank":  # 人民银行 + place + 分行
-                place_end = self._place_after(text, end)
+                place_end = self.place_after(text, end)
                 if place_end is None:
                     continue
                 branch = next((b for b in sorted(v.bank_branches, key=len, reverse=True)
@@ -255,9 +257,11 @@ class Divisions:
             else:
                 if word == "委" and text[end : end + 1] in ("员", "托", "会"):
                     continue  # 委员, 委托: not a party committee
-                start_p = self._place_before(text, s0)
+                start_p = self.place_before(text, s0)
                 start = start_p if start_p is not None else self._level_before(text, s0)
                 if start is None:
+                    if len(word) >= 3 and text[s0 - 1 : s0] in _ENUMERATION and bare.get(s0, (0,))[0] < end:
+                        bare[s0] = (end, etype)
                     continue
                 if start_p is not None and start_p >= 2 and text[start_p - 2 : start_p] == "中共":
                     start = start_p - 2
@@ -274,9 +278,11 @@ class Divisions:
             if chosen and start < chosen[-1][1]:
                 continue  # inside a longer body found before
             chosen.append((start, end, etype))
+        if bare:
+            chosen = _enumerated(chosen, bare)
         return iter(chosen)
 
-    def _place_after(self, text: str, pos: int) -> int | None:
+    def place_after(self, text: str, pos: int) -> int | None:
         """End of the run of division names that starts at ``pos``, if any."""
         end = pos
         while True:
@@ -287,6 +293,25 @@ class Divisions:
             else:
                 break
         return end if end > pos else None
+
+
+#: What joins the members of an enumeration of bodies.
+_ENUMERATION = ("、", "和", "及", "与")
+
+
+def _enumerated(chosen: list[tuple[int, int, str]], bare: dict[int, tuple[int, str]]) -> list[tuple[int, int, str]]:
+    """``chosen`` bodies plus the bare body names that continue an enumeration one of them opens."""
+    taken = {s for s, _, _ in chosen}
+    ends = [e for _, e, _ in chosen]
+    out = list(chosen)
+    while ends:
+        at = ends.pop() + 1  # one separator after a body's end
+        hit = bare.get(at)
+        if hit is not None and at not in taken and not any(s < hit[0] and at < e for s, e, _ in out):
+            out.append((at, hit[0], hit[1]))
+            taken.add(at)
+            ends.append(hit[0])
+    return sorted(out)
 
 
 @lru_cache(maxsize=4)

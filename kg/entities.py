@@ -143,6 +143,8 @@ def _cuts_latin(text: str, start: int, end: int) -> bool:
 # --------------------------------------------------------------------------- patterns
 
 _QUOTED = re.compile(r"“([^“”\n]{1,16})”")
+_YEAR_BEFORE = re.compile(r"20\d\d年度?")
+_PROPOSAL = ("提案", "建议", "议案")
 _TITLE = re.compile(r"《([^《》\n]{2,100})》")
 _DOC_NUMBER = r"[\u4e00-\u9fff]{2,8}\s*[〔\[［【（(]\s*\d{4}\s*[〕\]］】）)]\s*\d+\s*号"
 _STANDARD = re.compile(
@@ -169,6 +171,8 @@ class NamePatterns:
         surnames = "".join(sorted(vocab.surnames))
         compound = "|".join(vocab.compound_surnames)
         self._person = re.compile(rf"(?:{compound}|[{surnames}])[{CJK}]{{1,2}}")
+        self._group_qualifiers = sorted(vocab.group_qualifiers, key=len, reverse=True)
+        self._bank_branches = sorted(vocab.bank_branches, key=len, reverse=True)
         self._after_quote = sorted(vocab.after_quote, key=len, reverse=True)
         self._title_words = tuple(vocab.person_title_after) + tuple(vocab.person_title_before)
         self._title_after = _alt(vocab.person_title_after)
@@ -176,6 +180,10 @@ class NamePatterns:
         self._verbs_after = _alt(vocab.person_verbs_after)
         self._after_name = re.compile(f"{self._title_after}|{self._verbs_after}")
         self._before_name = re.compile(self._title_before)
+        # a contact's name before a telephone number: 联系人及电话：王燕 021-12345678, 张三：13912345678
+        self._phone = re.compile(
+            rf"(?<=[{CJK}])\s*(?:电话|手机|联系电话)?\s*[：:]?\s*(?:1[3-9]\d{{9}}|0\d{{2,3}}-?\d{{7,8}}|\d{{8}})(?!\d)"
+        )
         self._fields = re.compile(rf"(?:{_alt(vocab.person_fields)})\s*[：:]?\s*([{CJK}]{{2,4}})")
         self._list_tail = re.compile(
             r"(?:等)?\s*(?:近|约|超过|超|逾)?\s*[0-9一二三四五六七八九十百千]*\s*(?:余|多)?\s*[家个所]?\s*(?:一批)?"
@@ -216,12 +224,21 @@ class NamePatterns:
         out.extend(self._bodies(text))
         out.extend(self._persons(text, addressees))
         out.extend(self._list_members(text, tokens))
+        out.extend(self._branches(text, [*known, *out]))
+        out.extend(self._qualified_groups(text, known))
+        out.extend(
+            Cand(k.start - 2, k.end, "Agency", "pattern:national", k.canonical, priority=9)
+            for k in known  # 国家 + 工业和信息化部: the same ministry, named in full
+            if k.type == "Agency" and k.rule == "lexicon" and k.canonical and text[k.start - 2 : k.start] == "国家"
+        )
         return out
 
     # ------------------------------------------------------------------ titles, quotes, bodies
 
     def _titles(self, text: str) -> Iterable[Cand]:
         for m in _TITLE.finditer(text):
+            if m.group(1).endswith(_PROPOSAL):
+                continue  # 您提出的《关于…的提案》: the proposal answered (the header's), not a policy
             end = m.end()
             yield Cand(m.start(), end, "PolicyDocument", "pattern:title", priority=20)
             std = _STANDARD.match(text, end)
@@ -261,6 +278,34 @@ class NamePatterns:
         for start, end, etype in self.divisions.find_bodies(text):
             yield Cand(start, end, etype, "pattern:body", priority=5)
 
+    def _qualified_groups(self, text: str, known: Sequence[Cand]) -> Iterable[Cand]:
+        """A known class of beneficiaries after a level that awards it: 国家级制造业单项冠军, 国家技术创新示范企业."""
+        for k in known:
+            if k.type != "TargetGroup" or k.start == 0:
+                continue
+            start = next((k.start - len(q) for q in self._group_qualifiers if text.startswith(q, k.start - len(q))), None)
+            if start is not None:  # (a place before a class qualifies a figure more often than it names: 上海科技型企业贷款)
+                yield Cand(start, k.end, "TargetGroup", "pattern:qualified-group", priority=1)
+
+    def _branches(self, text: str, cands: Sequence[Cand]) -> Iterable[Cand]:
+        """A bank's branch in a place: 农业银行临沂分行, 中国银行股份有限公司上海市分行."""
+        if self.divisions is None:
+            return
+        for c in cands:
+            if c.type != "Bank":
+                continue
+            at = c.end
+            for form in ("股份有限公司", "有限公司"):
+                if text.startswith(form, at):
+                    at += len(form)
+                    break
+            place_end = self.divisions.place_after(text, at)
+            if place_end is None:
+                continue
+            branch = next((b for b in self._bank_branches if text.startswith(b, place_end)), None)
+            if branch is not None:
+                yield Cand(c.start, place_end + len(branch), "Bank", "pattern:bank-branch", priority=5)
+
     # ------------------------------------------------------------------ suffix names
 
     def _suffix_names(self, text: str, tokens: Tokens, inside: bytearray | None = None) -> Iterable[Cand]:
@@ -291,12 +336,22 @@ class NamePatterns:
             if tokens[first][0] < s0 and not is_name_token(text[tokens[first][0] : s0]):
                 continue
             word = text[tokens[first][0] : e0]
-            if len(suffix) == 1 and word != suffix and word in word_tags() and word not in self.known:
+            if len(word) > len(suffix) and word[0] in self.vocab.stop_chars and word not in word_tags():
+                continue  # 企业获贷: 获 + 贷 is a verb, nothing before it is a name
+            common = len(suffix) == 1 and word != suffix and word in word_tags() and word not in self.known
+            if common and etype != "Agency":
                 continue  # 布局, 格局, 展厅: a common word, not a name suffix
-            start = g.walk_left(text, tokens, first)
+            start = g.walk_left(text, tokens, first, etype)
+            if common and not (
+                start < tokens[first][0] and self.divisions is not None and self.divisions.place_after(text, start)
+            ):
+                continue  # (but a name that opens with a place is a body: 儋州市科技和工业信息发展局)
             trim = g.leading_trim.match(text, start)
             if trim:
                 start = trim.end()
+            year = _YEAR_BEFORE.match(text, max(0, start - 4), start + 2) if start >= 4 else None
+            if year:  # the walk stopped at the digits of 2024年度…
+                start = year.start() if etype == "PolicyDocument" else year.end()  # a title keeps its year
             if start > 0 and text[start - 1].isdigit() and text[start] in "家个项所批位名":
                 start += 1  # 11家省实验室: the counter of a number before the name
             while start < s0 and text[start] in " 　-—·":
@@ -315,14 +370,25 @@ class NamePatterns:
             subtype = _SUBTYPE.search(text, start, end)
             if not (subtype and subtype.group(1) in self.known) and not g.specific(prefix, toks, etype, suffix):
                 continue
+            if text[start - 1 : start] == "的" and all(g.generic(t) for t in toks if t.strip()):
+                continue  # 共同打造的高层次国际论坛: generic words after 的 describe, they do not name
             if prefix in self.places and etype not in ("Agency", "Place") and suffix not in self.vocab.after_place_ok:
                 continue  # 韩国公司, 上海企业: a place and a class noun (but 江苏大学, 陕西实验室)
+            if suffix in ("认定", "考核评价") and (
+                g.suffix_type(prefix) in ("Agency", "Organization", "Platform")
+                or not (g.has_place(prefix) or prefix.startswith(self.vocab.specific_markers))
+            ):
+                continue  # a scheme is a jurisdiction's (湖北省…认定); not 委办局认定 (a body's), 技术合同认定 (a procedure)
             if suffix == "项目" and g.suffix_type(prefix) == "Program":
                 continue  # 火炬计划项目: the items of a program, found by its own suffix
-            if word_tags().get(text[start:end], "")[:1] in ("n", "v", "a", "l", "i", "d") and word_tags().get(
-                text[start:end], ""
-            ) not in ("nr", "ns", "nt", "nz", "nrt", "nrfg") and text[start:end] not in self.known:
-                continue  # 流动资金, 服务中心: an ordinary word of the dictionary
+            tag = word_tags().get(text[start:end], "")
+            if (
+                tag[:1] in ("n", "v", "a", "l", "i", "d")
+                and tag not in ("nr", "ns", "nt", "nz", "nrt", "nrfg")
+                and text[start:end] not in self.known
+                and not (etype == "Program" and word_tags().get(prefix, "")[:1] == "n" and not g.generic(prefix))
+            ):
+                continue  # 流动资金, 服务中心: an ordinary word of the dictionary (but 星火 + 计划: a noun names it)
             yield Cand(start, end, g.refine(etype, suffix), f"pattern:suffix:{suffix}", priority=len(suffix))
 
     # ------------------------------------------------------------------ persons
@@ -362,6 +428,13 @@ class NamePatterns:
                 rest = text[m.start(1) + k : m.start(1) + k + 4]
                 if plausible(name) and (not re.match(rf"[{CJK}]", rest[:1]) or _ends_name(rest, self._verbs_after, self._title_after)):
                     yield Cand(m.start(1), m.start(1) + k, "Person", "pattern:person-field")
+                    break
+        for m in self._phone.finditer(text):
+            at = m.start()
+            for k in (3, 2):
+                name = text[at - k : at]
+                if len(name) == k and plausible(name) and (at - k == 0 or not _joins(text[at - k - 1], name, tags)):
+                    yield Cand(at - k, at, "Person", "pattern:person-phone")
                     break
         for name in addressees:
             if 2 <= len(name) <= 3 and self._person.fullmatch(name) and not self.grammar.suffix_type(name):
@@ -482,22 +555,31 @@ def _prepends_words(c: Cand, same_end: Iterable[Cand], known: Sequence[Cand], te
         return False  # known names, bodies and titles are names as written
     for k in same_end:
         if k.start > c.start:
+            if k.rule == "pattern:body" and text[k.start] not in "省市区县州镇":
+                return True  # a place and a body are the whole name: 分类 + 山东省科学技术厅
             added = text[c.start : k.start]
             if re.search(r"[类型]$", added):
                 return False  # a subtype: 技术服务类科技创新券
             added = re.split(r"[类型]", added)[-1]  # 技术服务类 + 东湖 + 创新券: judge 东湖
+            if added in grammar.vocab.agency_levels:
+                return False  # 省 + 火炬计划: the province's own program
             if any(x.start == c.start and x.end == k.start for x in known):
                 return False  # a known name before it: 闵行区 + 大零号湾…
             # a proper name before it makes another thing (东湖 + 创新券); a verb or a generic word does not
             parts = pieces(added)
             tags = word_tags()
-            function = any((tags.get(w) or "n")[:1] in ("v", "p", "d", "c", "u", "r", "m", "q") for w in parts)
+            function = any(
+                (tags.get(w) or "n")[:1] in ("v", "p", "d", "c", "u", "r", "m", "q") and w not in grammar.vocab.place_words
+                for w in parts
+            )
             return grammar.generic(added) or function or not any(_nominal(w, grammar) for w in parts)
     return False
 
 
 def _nominal(word: str, grammar: NameGrammar) -> bool:
     """A noun-like word (or an unknown one): 东湖, 甬江; not 经, 研究, 支持."""
+    if word in grammar.vocab.place_words:
+        return True  # 首都 + 科技创新券, whatever jieba tags it
     tag = word_tags().get(word)
     return (tag is None and len(word) > 1) or ((tag or "").startswith(("n", "j", "s")) and not grammar.generic(word))
 

@@ -175,6 +175,51 @@ _CLASS_COUNT = re.compile(r"[\s*]*(?:超过|超|近|约|逾|达)?[\s*]*[0-9]+[\s
 _UNIT_BEFORE = re.compile(r"[0-9][\s*]*(?:余|多)?\s*[家个户名所项]\s*$")
 
 
+def _respectively(text: str, sent: Sentence, ms: Sequence[Ref], figures: Sequence[Figure]) -> dict[int, Ref | None]:
+    """Figures that ``分别`` gives to the items listed before it, one each, by position:
+    高新技术企业、技术合同成交额年均分别增长 40.3%、31.8% → 高新技术企业 40.3%.
+
+    Returns figure start → subject, or ``None`` for an item that names nothing (技术合同成交额).
+    """
+    out: dict[int, Ref | None] = {}
+    for hit in re.finditer("分别", text[sent.start : sent.end]):
+        at = sent.start + hit.start()
+        run: list[Figure] = []
+        for f in figures:
+            if f.start < at:
+                continue
+            gap = text[run[-1].end if run else at : f.start]
+            if (run and not re.fullmatch(r"\s*[、和及与]\s*", gap)) or (not run and re.search(r"[，,；;。]", gap)):
+                break
+            run.append(f)
+        if len(run) < 2:
+            continue
+        start = _after_last(text, "，,；;：:", sent.start, at)
+        inside = [m for m in ms if start <= m.start and m.end <= at]
+        items, item_start, pos = [], start, start
+        while pos < at:  # split the list at separators outside names
+            m = next((m for m in inside if m.start <= pos < m.end), None)
+            if m is not None:
+                pos = m.end
+                continue
+            if text[pos] in "、和及与":
+                items.append((item_start, pos))
+                item_start = pos + 1
+            pos += 1
+        items.append((item_start, at))
+        if len(items) != len(run):
+            continue
+        for (s, _), fig in zip(items, run, strict=True):
+            out[fig.start] = next((m for m in inside if m.start == s and m.type in SUBJECT_TYPES | {"TargetGroup"}), None)
+    return out
+
+
+def _counts_items(text: str, fig: Figure, m: Ref, alone: bool) -> bool:
+    """A program right before a count of its items, not in a list and not before a class noun:
+    星火计划 3 项，… (but “创星贷”“启星贷” 2 项产品 counts the products)."""
+    return m.type == "Program" and alone and not re.match(r"[\u4e00-\u9fff]", text[fig.end : fig.end + 1])
+
+
 def _group_start(text: str, before: Sequence[Ref], i: int) -> int:
     """Index of the first member of the coordinated list that ``before[i]`` ends."""
     k = i
@@ -264,9 +309,14 @@ class ObservationRules:
             if state.heading and not figures:
                 continue
             carry: tuple[int, Ref] | None = None  # (part start, subject) of the figure before
+            respective = _respectively(text, sent, ms, figures) if "分别" in sent.text else {}
             for fig in figures:
                 part = _part_start(text, sent, fig.start)
-                subj = self._subject(text, state, ms, fig, carry[1] if carry and carry[0] == part else None)
+                subj: Ref | None
+                if fig.start in respective:
+                    subj = respective[fig.start]  # None: the item it belongs to names nothing
+                else:
+                    subj = self._subject(text, state, ms, fig, carry[1] if carry and carry[0] == part else None)
                 if subj is None or subj.type == "Agency":
                     continue  # a figure of an agency's work is about what it runs, never named here
                 carry = (part, subj)
@@ -319,7 +369,7 @@ class ObservationRules:
                 or _CLASS_COUNT.match(text, before[i].end)
                 or w.instrument_mark.match(clause_lead)
                 or is_example(text, before[i], at)
-                or re.fullmatch(r"[\s*“”]*", tail)  # 智邦、治臻 2 家公司: counted, not counting
+                or (re.fullmatch(r"[\s*“”]*", tail) and not _counts_items(text, fig, m, k == i))  # 智邦、治臻 2 家公司
             ):
                 i = k - 1
                 continue

@@ -63,6 +63,9 @@ class Triggers:
         self.partner_before = re.compile(f"(?:{t('partner_before')})$")
         self.spread = re.compile(rf"(?:{t('spread')})\s*$")
         self.hold = re.compile(t("hold"))
+        self.host = re.compile(rf"\s*(?:已经|已)?(?:{t('host')})")
+        self.found = re.compile(rf"^\s*等?[^，。；、]{{0,10}}?(?:携手|共同|联合)?(?:{t('found')})的?\s*$")
+        self.sign = re.compile(rf"\s*(?:{t('sign')})")
         self.parts = re.compile(rf"(?:{t('parts')})\s*$")
         self.support = re.compile(rf"(?:{t('support')})\s*(?:了|的|[0-9]+\s*家)?\s*$")
         self.targets = re.compile(
@@ -232,7 +235,9 @@ def issued_by(c: Ctx) -> Iterator[tuple[Ref, Rule, Ref]]:
         if doc_m.type != "PolicyDocument":
             continue
         if i > 0 and ms[i - 1].type in ORG_LIKE and ms[i - 1].end == doc_m.start:
-            yield doc_m, POSSESSIVE, ms[i - 1]
+            for g in _group_before(c, i - 1):  # 中办、国办《关于…》: every agency of the list
+                if g.type in ORG_LIKE:
+                    yield doc_m, POSSESSIVE, g
             continue
         for k in range(i - 1, -1, -1):
             a = ms[k]
@@ -287,6 +292,7 @@ ADMIN_PASSIVE = rule("administeredBy:passive", "administeredBy", 0.85)
 ADMIN_AGENT = rule("administeredBy:agent-verb", "administeredBy", 0.8)
 ADMIN_TOPIC = rule("administeredBy:topic", "administeredBy", 0.6)
 ADMIN_POSSESSIVE = rule("administeredBy:possessive", "administeredBy", 0.75)
+ADMIN_DESCRIBED = rule("administeredBy:described", "administeredBy", 0.75)
 
 
 @family
@@ -317,6 +323,14 @@ def administered_by(c: Ctx) -> Iterator[tuple[Ref, Rule, Ref]]:
                     for g in more:
                         yield x, ADMIN_PASSIVE, g
                     pos, k = nxt.end(), k + len(more)
+                continue
+        # X 是 A 和 B 共同打造的…: the agents of a relative clause that describes X
+        if i + 1 < len(ms) and ms[i + 1].type in ORG_LIKE and re.fullmatch(r"[^。；;，,]{0,20}[，,]?\s*(?:是|系)\s*", c.between(x, ms[i + 1])):
+            group = [g for g in _group_after(c, i + 1) if g.type in ORG_LIKE]
+            described = re.match(rf"\s*(?:共同|联合|一起)?(?:{c.t.admin.pattern})的", text[group[-1].end : group[-1].end + 12])
+            if described:
+                for g in group:
+                    yield x, ADMIN_DESCRIBED, g
                 continue
         verb_end = None
         clause_start = _clause_start(c, x.start)
@@ -463,6 +477,7 @@ def supports(c: Ctx) -> Iterator[tuple[Ref, Rule, Ref]]:
 # --------------------------------------------------------------------------- participatesIn
 
 JOINS = rule("participatesIn:join", "participatesIn", 0.7)
+FOUNDS = rule("participatesIn:founder", "participatesIn", 0.7)
 
 
 @family
@@ -473,9 +488,14 @@ def participates(c: Ctx) -> Iterator[tuple[Ref, Rule, Ref]]:
         if x.type != "Organization":
             continue
         group = _group_after(c, i)
-        if group[0] is not x:
-            continue
+        if group[0] is not x or text[x.start - 1 : x.start] == "、":
+            continue  # (a later member of a list that began with another kind of name signs with it)
         last = group[-1]
+        nxt = next((m for m in ms[i + len(group) :] if m.type != "TargetGroup"), None)  # (等领军企业 is a class)
+        if nxt is not None and nxt.type in ("Organization", "Platform") and c.t.found.match(c.between(last, nxt)):
+            for g in group:  # X、Y 等领军企业携手组建的 Z: the founders are its members
+                yield g, FOUNDS, nxt
+            continue
         after = text[last.end : last.end + 16]
         verb = c.t.join.search(after)
         if not verb or re.search(r"[。；，]", after[: verb.start()]):
@@ -491,6 +511,7 @@ def participates(c: Ctx) -> Iterator[tuple[Ref, Rule, Ref]]:
 # --------------------------------------------------------------------------- partnerOf
 
 PARTNERS = rule("partnerOf:with", "partnerOf", 0.65)
+SIGNS = rule("partnerOf:signing", "partnerOf", 0.65)
 _ORG_OR_PLATFORM = ORG_LIKE | {"Platform"}
 
 
@@ -501,6 +522,15 @@ def partners(c: Ctx) -> Iterator[tuple[Ref, Rule, Ref]]:
     for i, x in enumerate(ms):
         if x.type not in _ORG_OR_PLATFORM:
             continue
+        if i == 0 or c.between(ms[i - 1], x).strip() not in ("、", "和", "与", "及"):
+            signers = [x]  # X、Y、Z 战略合作签约仪式: the first signs with each of the others
+            for m in ms[i + 1 :]:
+                if m.type not in _ORG_OR_PLATFORM or c.between(signers[-1], m).strip() not in ("、", "和", "与", "及"):
+                    break
+                signers.append(m)
+            if len(signers) > 1 and c.t.sign.match(text, signers[-1].end):
+                for g in signers[1:]:
+                    yield x, SIGNS, g
         pre = text[max(sent.start, x.start - 6) : x.start]
         if c.t.partner_before.search(pre) or (re.search(r"与$", pre) and c.t.partner_after.search(text[x.end : x.end + 20] or "")):
             subj = _agent(c, ms[:i], x.start, _ORG_OR_PLATFORM) or c.state.subject
@@ -555,6 +585,7 @@ def part_of(c: Ctx) -> Iterator[tuple[Ref, Rule, Ref]]:
 LOCATED = rule("locatedIn:verb", "locatedIn", 0.7)
 HELD_IN = rule("locatedIn:held-in", "locatedIn", 0.8)
 UNDER_HEADING = rule("locatedIn:heading", "locatedIn", 0.6)
+HOSTS = rule("locatedIn:hosts", "locatedIn", 0.7)
 
 
 @family
@@ -571,6 +602,18 @@ def located(c: Ctx) -> Iterator[tuple[Ref, Rule, Ref]]:
                 places.append(q)
             else:
                 break
+        host = c.t.host.match(text, p.end)
+        if host and len(places) == 1:  # P 已集聚 X、Y 等: what gathers in a place is located there
+            hosted = [m for m in ms[j + 1 :] if m.start >= host.end()]
+            if hosted and hosted[0].start - host.end() <= 2 and hosted[0].type in DELIVERABLE | ORG_LIKE:
+                group = [hosted[0]]
+                for m in hosted[1:]:
+                    if m.type in DELIVERABLE | ORG_LIKE and c.between(group[-1], m).strip() in ("、", "和", "与", "及"):
+                        group.append(m)
+                    else:
+                        break
+                for g in group:
+                    yield g, HOSTS, p
         if c.t.spread.search(lead):
             subj = _agent(c, ms[:j], p.start, DELIVERABLE | ORG_LIKE)
             if subj is not None:

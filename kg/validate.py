@@ -21,6 +21,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
+from kg.graph import PREFIXES, STIKG
+
 if TYPE_CHECKING:
     from rdflib import Graph
     from rdflib.term import Node
@@ -37,17 +39,6 @@ ONTOLOGY_DIR = Path(__file__).resolve().parent.parent / "ontology"
 ONTOLOGY_PATH = ONTOLOGY_DIR / "stikg.ttl"
 SHAPES_PATH = ONTOLOGY_DIR / "shapes.ttl"
 
-STIKG = "https://w3id.org/stikg/ontology#"
-_PREFIXES = (
-    ("stikg:", STIKG),
-    ("res:", "https://w3id.org/stikg/resource/"),
-    ("rdf:", "http://www.w3.org/1999/02/22-rdf-syntax-ns#"),
-    ("rdfs:", "http://www.w3.org/2000/01/rdf-schema#"),
-    ("skos:", "http://www.w3.org/2004/02/skos/core#"),
-    ("prov:", "http://www.w3.org/ns/prov#"),
-    ("dcterms:", "http://purl.org/dc/terms/"),
-    ("xsd:", "http://www.w3.org/2001/XMLSchema#"),
-)
 _SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}
 
 
@@ -205,9 +196,9 @@ def _sort_key(v: Violation) -> tuple[Any, ...]:
 def _short(term: Node) -> str:
     """``stikg:targets`` for a known namespace, the full IRI otherwise."""
     text = str(term)
-    for prefix, ns in _PREFIXES:
-        if text.startswith(ns) and prefix != "res:":
-            return prefix + text[len(ns) :]
+    for prefix, ns in PREFIXES.items():
+        if text.startswith(ns) and prefix != "res":
+            return f"{prefix}:{text[len(ns) :]}"
     return text
 
 

@@ -128,6 +128,7 @@ class Vocabulary:
     generic: frozenset[str]
     place_words: frozenset[str]
     specific_markers: tuple[str, ...]
+    group_qualifiers: tuple[str, ...]
     leading_trim: str
     quoted_program_suffixes: tuple[str, ...]
     after_quote: tuple[str, ...]
@@ -257,6 +258,7 @@ def _load(directory: Path) -> Vocabulary:
         generic=frozenset(words(g(names, "generic.words", "names.toml"))),
         place_words=frozenset(words(g(names, "places.words", "names.toml"))),
         specific_markers=words(g(names, "places.specific_markers", "names.toml")),
+        group_qualifiers=words(g(names, "places.group_qualifiers", "names.toml")),
         leading_trim=g(names, "leading_trim.pattern", "names.toml"),
         quoted_program_suffixes=words(g(names, "quoted.program_suffixes", "names.toml")),
         after_quote=words(g(names, "quoted.after_quote", "names.toml")),

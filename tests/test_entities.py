@@ -80,8 +80,9 @@ def test_governing_verb_is_not_part_of_the_name(nlp) -> None:
         ("签发人:姜建春", "姜建春"),
         ("王军副局长出席会议。", "王军"),
         ("中国证券报记者陈新民报道。", "陈新民"),
+        ("联系人及电话：李晓明：13800001111", "李晓明"),
     ],
-    ids=["title-before-and-speech", "header-field", "title-after", "byline"],
+    ids=["title-before-and-speech", "header-field", "title-after", "byline", "before-phone"],
 )
 def test_persons_by_surname_and_context(nlp, text: str, name: str) -> None:
     assert _entities(nlp, text).get(name) == "Person"
@@ -109,6 +110,75 @@ def test_a_surname_with_a_title_is_not_a_name(nlp, text: str) -> None:
 )
 def test_bodies_and_institutions_of_any_province(nlp, text: str, name: str) -> None:
     assert name in _entities(nlp, text)
+
+
+def test_the_proposal_answered_is_not_a_policy_document(nlp) -> None:
+    ents = _entities(nlp, "您提出的《关于加快技术转移的提案》收悉。根据《东湖技术转移促进办法》，现答复如下。")
+    assert ents == {"《东湖技术转移促进办法》": "PolicyDocument"}
+
+
+def test_a_ministry_with_guojia_is_the_ministry(nlp) -> None:
+    x = extract_document(read_text_document("工业和信息化部印发通知。国家工业和信息化部将组织评审。", id="t", path="t.txt"), nlp=nlp)
+    assert [e.type for e in x.entities] == ["Agency"]
+
+
+def test_he_between_two_bodies_separates_them(nlp) -> None:
+    ents = _entities(nlp, "会同市科委和市财政局研究。")
+    assert {"市科委", "市财政局"} <= set(ents) and not any("和" in k for k in ents)
+
+
+def test_bodies_listed_after_a_body_share_its_level(nlp) -> None:
+    ents = _entities(nlp, "会同市发展改革委、财政局、工业和信息化局研究制定。")
+    assert {k for k, v in ents.items() if v == "Agency"} == {"市发展改革委", "财政局", "工业和信息化局"}
+    assert "财政局" not in _entities(nlp, "企业向财政局提出申请。")  # a bare body name alone names no one
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "etype"),
+    [
+        ("申报省火炬计划项目7项。", "省火炬计划", "Program"),
+        ("实施星火计划，带动农村科技进步。", "星火计划", "Program"),
+        ("举办华东技术转移峰会暨大企业创新论坛。", "大企业创新论坛", "Event"),
+        ("举办“丝路”科技之光发展论坛。", "“丝路”科技之光发展论坛", "Event"),
+        ("由华东城市建设有限公司承建。", "华东城市建设有限公司", "Enterprise"),
+        ("招商银行苏州分行推出新产品。", "招商银行苏州分行", "Bank"),
+        ("与中国工商银行股份有限公司杭州市分行签约。", "中国工商银行股份有限公司杭州市分行", "Bank"),
+        ("由中国铁路第三建设有限公司承建。", "中国铁路第三建设有限公司", "Enterprise"),
+        ("认定一批国家级制造业单项冠军。", "国家级制造业单项冠军", "TargetGroup"),
+        ("两部门联合实施了首都科技创新券制度。", "首都科技创新券", "Voucher"),
+        ("儋州市科技和工业信息发展局关于开展评价工作的通知", "儋州市科技和工业信息发展局", "Agency"),
+        ("召开高校科技成果对接暨技术转移联盟研讨会。", "高校科技成果对接暨技术转移联盟研讨会", "Event"),
+        ("东湖创新论坛秘书处发布议程。", "东湖创新论坛秘书处", "Organization"),
+        ("现将2025年7月份湖北省科技成果转化贷款风险补偿备案情况公告如下。", "湖北省科技成果转化贷款风险补偿", "Program"),
+        ("大会在光谷科学会堂举办。", "光谷科学会堂", "Place"),
+        ("发布2024年度湖北省科技发展计划重点项目申报指南。", "2024年度湖北省科技发展计划重点项目申报指南", "PolicyDocument"),
+        ("划型标准参照国家工业和信息化部有关规定。", "国家工业和信息化部", "Agency"),
+        ("组织开展湖北省科技型中小企业认定工作。", "湖北省科技型中小企业认定", "Program"),
+    ],
+    ids=["level-and-known-program", "dictionary-noun-program", "joined-by-ji", "zhi-inside", "verb-inside-company",
+         "bank-branch", "bank-company-branch", "ordinal-inside", "national-class", "place-word-before-known",
+         "he-inside-a-body", "ji-inside-an-event", "secretariat", "risk-compensation-after-a-month", "hall",
+         "title-keeps-its-year", "guojia-and-a-ministry", "recognition-scheme"],
+)
+def test_names_made_of_common_words(nlp, text: str, name: str, etype: str) -> None:
+    ents = _entities(nlp, text)
+    assert ents.get(name) == etype
+    assert not any(len(k) > len(name) and name in k for k in ents)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["论坛是两部门共同打造的高层次国际论坛。", "共有600家企业获贷。", "建成全球第八大金融科技中心。", "获得委办局认定。",
+     "完成技术合同认定。"],
+    ids=["description-after-de", "verb-with-suffix-char", "ranking-ordinal", "recognised-by-a-body",
+         "procedure-not-scheme"],
+)
+def test_phrases_that_end_like_names_but_name_nothing(nlp, text: str) -> None:
+    assert _entities(nlp, text) == {}
+
+
+def test_words_before_a_place_and_body_are_not_part_of_it(nlp) -> None:
+    assert "湖北省科学技术厅" in _entities(nlp, "按照分类湖北省科学技术厅的部署推进。")
 
 
 def test_a_body_named_by_level_is_the_body_of_that_level_in_the_text(nlp) -> None:

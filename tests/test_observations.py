@@ -313,3 +313,13 @@ def test_plain_numerals_read_as_cn2an_reads_them() -> None:
     assert len(plain) > 9_000
     for s in plain:
         assert _chinese_number(s) == float(cn2an.cn2an(s, "smart")), s
+
+
+def test_respectively_gives_each_listed_item_its_figure(nlp, quotes) -> None:
+    obs = _obs(nlp, "三年来，科技型中小企业、高新技术企业、技术合同成交额年均分别增长40.6%、40.3%、31.8%。", quotes)
+    assert {(s, v) for s, v, _, _ in obs} == {("科技型中小企业", 40.6), ("高新技术企业", 40.3)}
+
+
+def test_a_program_followed_by_a_count_counts_its_items(nlp, quotes) -> None:
+    obs = _obs(nlp, "今年组织申报省春雨计划7项，青松计划3项。", quotes)
+    assert {(s, v, u) for s, v, u, _ in obs} == {("省春雨计划", 7.0, "项"), ("青松计划", 3.0, "项")}

@@ -4,8 +4,11 @@ The gold is only read here, by the tests, and by ``kg train`` when ``make train`
 shipped model from it — never by extraction. The shipped model has seen every annotated
 document, so on the dev set two figures are held:
 
-* the rules alone (no model): the dev documents were never written for, so these floors
-  guard the rules against regressions; they are not a target to fit;
+* the rules alone (no model): no dev name is in the lexicon, but some general constructions
+  were added after reading where the rules missed on the dev set (each tested on invented
+  sentences in test_entities / test_relations / test_observations), so the dev figures are
+  somewhat optimistic for unseen documents; these floors guard the rules against regressions,
+  they are not a target to fit;
 * the shipped model: a floor on what it learnt from its own training data (it must not
   fall, but it is no quality figure — docs/QUALITY.md has the cross-validated ones).
 
@@ -23,13 +26,13 @@ from kg.evaluate import Evaluation, read_gold, score
 
 EVAL = Path(__file__).resolve().parent.parent / "eval"
 
-#: F1 floors on the five seed documents (measured 0.970 / 0.962 / 0.945 / 0.972, year accuracy 1.000).
-#: F1 floors on the seeds: the issue's minimum (measured 0.972 / 0.963 / 0.939 / 0.963 when raised last).
+#: F1 floors on the seeds: the issue's minimum (measured 0.970 / 0.962 / 0.939 / 0.963 with the rules
+#: alone, year accuracy 1.000, when last looked at).
 SEEDS_FLOORS = {"entities": 0.90, "entities_typed": 0.85, "relations": 0.60, "observations": 0.75}
 
 #: F1 floors (and year accuracy) of the rules alone on the 30 dev documents, a little below what was
-#: measured when they were last raised: 0.802 / 0.781 / 0.476 / 0.571, year accuracy 1.000 (48/48).
-DEV_FLOORS = {"entities": 0.78, "entities_typed": 0.76, "relations": 0.45, "observations": 0.54,
+#: measured when they were last raised: 0.859 / 0.840 / 0.631 / 0.625, year accuracy 1.000.
+DEV_FLOORS = {"entities": 0.84, "entities_typed": 0.82, "relations": 0.61, "observations": 0.60,
               "year_accuracy": 0.95}
 
 #: Floors of the shipped model on the dev documents it was trained on (measured 0.831 / 0.811 /

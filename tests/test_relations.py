@@ -61,6 +61,20 @@ CASES = [
     ("2024 东湖创新论坛在奉贤区召开。", ("东湖创新论坛", "locatedIn", "奉贤区"), "locatedIn-held-in"),
     ("东湖技术交易平台由宁波市科技服务集团有限公司运营，服务网点遍布金山区、奉贤区和崇明区。",
      (PLATFORM, "locatedIn", "崇明区"), "locatedIn-spread-list"),
+    ("目前，青松科技园已集聚东湖技术交易所、华中技术转移中心等一批平台。",
+     ("东湖技术交易所", "locatedIn", "青松科技园"), "locatedIn-place-hosts"),
+    # issuedBy: every agency of a list right before a title
+    ("宁波市科学技术局、宁波市财政局《关于加快技术转移的意见》提出新举措。",
+     ("《关于加快技术转移的意见》", "issuedBy", AGENCY), "issuedBy-possessive-list"),
+    # participatesIn: X、Y 等携手组建的 Z
+    ("星河科技、远川医药等领军企业携手组建的东湖创新联盟正式成立。",
+     ("星河科技", "participatesIn", "东湖创新联盟"), "participatesIn-founders"),
+    # administeredBy: X …，是 A 和 B 共同打造的…
+    ("东湖创新论坛创始于2008年，是宁波市科学技术局和杭州市人民政府共同打造的国际论坛。",
+     ("东湖创新论坛", "administeredBy", "杭州市人民政府"), "administeredBy-described"),
+    # partnerOf: X、Y、Z 战略合作签约
+    ("大会举办了东湖技术交易平台、招商银行苏州分行、星河科技有限公司战略合作签约仪式。",
+     (PLATFORM, "partnerOf", "星河科技有限公司"), "partnerOf-signing-list"),
 ]
 
 
@@ -79,6 +93,10 @@ WRONG = [
     ("优化东湖技术交易平台功能；为科技型中小企业提供融资服务。", (PLATFORM, "targets", "科技型中小企业"),
      "semicolon-ends-the-subject"),
     ("宁波市科学技术局搭建东湖技术交易平台。", (AGENCY, "administeredBy", PLATFORM), "no-reversed-direction"),
+    ("大会举办了东湖技术交易平台、招商银行苏州分行、星河科技有限公司战略合作签约仪式。",
+     ("星河科技有限公司", "participatesIn", PLATFORM), "signing-is-not-joining"),
+    ("东湖技术交易平台为宁波市科学技术局组织的活动提供场地。", (PLATFORM, "administeredBy", AGENCY),
+     "for-is-not-is"),
 ]
 
 
