@@ -405,14 +405,17 @@ class NamePatterns:
             tag = tags.get(name)
             return (tag is None or tag.startswith("nr")) and name not in self.known and not self.grammar.suffix_type(name)
 
-        # name + title or verb of speech: 王军副局长, 兰壮丽表示, 李俊成一行
-        for m in self._after_name.finditer(text):
-            at = m.start()
+        def ending_at(at: int, rule: str) -> Iterable[Cand]:
+            """The name of three or two characters that ends at ``at``, if one is plausible."""
             for k in (3, 2):
                 name = text[at - k : at]
                 if len(name) == k and plausible(name) and (at - k == 0 or not _joins(text[at - k - 1], name, tags)):
-                    yield Cand(at - k, at, "Person", "pattern:person-title")
-                    break
+                    yield Cand(at - k, at, "Person", rule)
+                    return
+
+        # name + title or verb of speech: 王军副局长, 兰壮丽表示, 李俊成一行
+        for m in self._after_name.finditer(text):
+            yield from ending_at(m.start(), "pattern:person-title")
         # title + name + boundary: 厅长兰壮丽表示, 记者陈云波报道
         for m in self._before_name.finditer(text):
             at = m.end()
@@ -429,13 +432,8 @@ class NamePatterns:
                 if plausible(name) and (not re.match(rf"[{CJK}]", rest[:1]) or _ends_name(rest, self._verbs_after, self._title_after)):
                     yield Cand(m.start(1), m.start(1) + k, "Person", "pattern:person-field")
                     break
-        for m in self._phone.finditer(text):
-            at = m.start()
-            for k in (3, 2):
-                name = text[at - k : at]
-                if len(name) == k and plausible(name) and (at - k == 0 or not _joins(text[at - k - 1], name, tags)):
-                    yield Cand(at - k, at, "Person", "pattern:person-phone")
-                    break
+        for m in self._phone.finditer(text):  # 王燕：13976787169
+            yield from ending_at(m.start(), "pattern:person-phone")
         for name in addressees:
             if 2 <= len(name) <= 3 and self._person.fullmatch(name) and not self.grammar.suffix_type(name):
                 for hit in re.finditer(re.escape(name), text):
