@@ -415,9 +415,11 @@ class DBLinks(Links):
         self.least = _Least(self)  # type: ignore[assignment]
         self._ids: dict[int, str] = {}
 
-    def units(self, start: int, limit: int, usable: Callable[[int], bool] | None) -> dict[int, int]:
+    def units(self, start: int, limit: int, usable: Callable[[int], bool] | None,
+              bound: Mapping[int, int] | None = None) -> dict[int, int]:
         """:func:`kg._links._units` over the arrays (documents are the ranks from ``first``)."""
         indptr, nbr, first = self.indptr, self.nbr, self.first
+        over = limit + 1
         dist = {start: 0}
         queues: dict[int, list[int]] = {0: [start]}
         d = 0
@@ -428,7 +430,8 @@ class DBLinks(Links):
                 near = u >= first
                 for v in nbr[indptr[u] : indptr[u + 1]]:
                     nd = d + 1 if near or v >= first else d + 2
-                    if nd <= limit and nd < dist.get(v, limit + 1) and (usable is None or usable(v)):
+                    if (nd <= limit and nd < dist.get(v, over) and (bound is None or nd + bound.get(v, over) <= limit)
+                            and (usable is None or usable(v))):
                         dist[v] = nd
                         queues.setdefault(nd, []).append(v)
             d += 1

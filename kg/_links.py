@@ -337,13 +337,19 @@ def hop_count(links: Links, path: list[str]) -> int:
     return len(path) - 1 - inner_docs
 
 
-def _units(links: Links, start: str, limit: int, usable: Callable[[str], bool] | None) -> dict[str, int]:
+def _units(links: Links, start: str, limit: int, usable: Callable[[str], bool] | None,
+           bound: Mapping[Any, int] | None = None) -> dict[str, int]:
     """Length in link spans of the shortest walk from ``start`` to every node, up to ``limit``
-    (spans are 1 and 2, so a queue per length does instead of a heap)."""
+    (spans are 1 and 2, so a queue per length does instead of a heap).
+
+    With ``bound`` (node → a lower bound of its distance to where the walk must end) only the
+    nodes of ``bound`` are entered, and only by walks that can still end within ``limit``.
+    """
     fast = getattr(links, "units", None)
     if fast is not None:
-        return fast(start, limit, usable)  # type: ignore[no-any-return]
+        return fast(start, limit, usable, bound)  # type: ignore[no-any-return]
     docs, adjacency = links.documents, links.adjacency
+    over = limit + 1
     dist = {start: 0}
     queues: dict[int, list[str]] = {0: [start]}
     d = 0
@@ -354,7 +360,8 @@ def _units(links: Links, start: str, limit: int, usable: Callable[[str], bool] |
             near = 1 if u in docs else 2
             for v in adjacency.get(u, ()):
                 nd = d + (1 if near == 1 or v in docs else 2)
-                if nd <= limit and nd < dist.get(v, limit + 1) and (usable is None or usable(v)):
+                if (nd <= limit and nd < dist.get(v, over) and (bound is None or nd + bound.get(v, over) <= limit)
+                        and (usable is None or usable(v))):
                     dist[v] = nd
                     queues.setdefault(nd, []).append(v)
         d += 1
@@ -365,18 +372,17 @@ def _within(links: Links, source: Any, target: Any, limit: int, walkable: Callab
     """Nodes on some walk from ``source`` to ``target`` of at most ``limit`` spans.
 
     Such a node is at most ``limit // 2`` from one end, and so is every node of its shortest
-    walks to either end; so the two searches to ``limit`` only need to enter the nodes within
-    ``limit // 2`` of an end, and the set is exact without walking the whole graph.
+    walks to either end; so the search from the source to ``limit`` only needs to enter the
+    nodes within ``limit // 2`` of an end, and the search from the target only the nodes whose
+    distance from the source leaves room to come back (every node of a shortest walk from the
+    target to a node on such a walk is on such a walk too). The set is exact without walking
+    the whole graph.
     """
     half = limit // 2
     region = set(_units(links, source, half, walkable)) | set(_units(links, target, half, walkable))
-
-    def inside(n: Any) -> bool:
-        return n in region and (walkable is None or walkable(n))
-
-    from_source = _units(links, source, limit, inside)
-    from_target = _units(links, target, limit, inside)
-    return {n for n, d in from_source.items() if d + from_target.get(n, limit + 1) <= limit}
+    from_source = _units(links, source, limit, walkable, dict.fromkeys(region, 0))
+    from_target = _units(links, target, limit, walkable, from_source)
+    return {n for n, d in from_target.items() if d + from_source.get(n, limit + 1) <= limit}
 
 
 def min_hops(links: Links, source: str, target: str, usable: Callable[[str], bool] | None = None) -> int | None:
