@@ -21,7 +21,7 @@ import sqlite3
 import sys
 from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +29,8 @@ from kg._links import KINDS, Link, Links, build_links
 from kg.errors import InputError
 from kg.names import name_key
 
-__all__ = ["DB_NAME", "DB_VERSION", "write_db", "open_db", "DBLinks", "DBIndexData"]
+__all__ = ["DB_NAME", "DB_VERSION", "write_db", "store_db", "db_meta", "name_rows", "finish_db", "open_db", "DBLinks",
+           "DBIndexData"]
 
 #: File name of the index inside a build directory.
 DB_NAME = "graph.sqlite"
@@ -85,7 +86,43 @@ def write_db(index: Mapping[str, Any], path: str | os.PathLike[str], *, links: L
     documents = index.get("documents", {})
     links = links or build_links(nodes, edges, documents)
     rank = links.rank
-    n_entities = len(links.order) - len(links.documents)
+    meta = db_meta(index.get("version", 1), len(links.order) - len(links.documents), len(links.order), links.lightest)
+    by_id = {n["id"]: n for n in nodes}
+    indptr, nbr, weight, kind = array("q", [0]), array("i"), array("d"), array("b")
+    for node in links.order:
+        adjacent = links.adjacency.get(node, [])  # sorted by rank
+        nbr.extend(rank[v] for v in adjacent)
+        found = [links.link(node, v) for v in adjacent]
+        weight.extend(k.weight for k in found)
+        kind.extend(KINDS.index(k.kind) for k in found)
+        indptr.append(len(nbr))
+    store_db(
+        path, meta,
+        documents=((d, _dumps(documents[d])) for d in sorted(documents)),
+        nodes=((i, n, _dumps(by_id[n]) if n in by_id else None) for i, n in enumerate(links.order)),
+        names=name_rows(by_id),
+        edges=((j, e["source"], e["target"], _dumps(e)) for j, e in enumerate(edges)),
+        links=((rank[a], rank[b], k.kind, k.weight, k.span, _dumps(list(k.edges)), _dumps([list(r) for r in k.refs]))
+               for (a, b), k in sorted(links.pairs.items(), key=lambda kv: (rank[kv[0][0]], rank[kv[0][1]]))),
+        arrays=(indptr, nbr, weight, kind))
+
+
+def db_meta(index_version: int, entities: int, nodes: int, lightest: float) -> dict[str, Any]:
+    """The ``meta`` table of ``graph.sqlite``: versions, entity and node counts, the lightest link."""
+    return {"version": DB_VERSION, "index_version": index_version, "entities": entities, "nodes": nodes,
+            "lightest": lightest}
+
+
+def store_db(path: str | os.PathLike[str], meta: Mapping[str, Any], *, documents: Iterable[tuple[str, str]],
+             nodes: Iterable[tuple[int, str, str | None]], names: Iterable[tuple[str, str, str, str]],
+             edges: Iterable[tuple[int, str, str, str]], links: Iterable[tuple[Any, ...]],
+             arrays: tuple[array[Any], array[Any], array[Any], array[Any]]) -> None:
+    """Write ``graph.sqlite`` at ``path`` from its rows, each table in the order given (the one
+    layout :func:`write_db` and the streaming build share, so both give the same bytes).
+
+    ``nodes`` are ``(rank, id, JSON or None)``, ``edges`` ``(j, source, target, JSON)``, ``links``
+    the rows of the ``links`` table by rank, ``arrays`` the path graph's CSR arrays.
+    """
     Path(path).unlink(missing_ok=True)
     con = sqlite3.connect(str(path), isolation_level=None)
     try:
@@ -93,28 +130,13 @@ def write_db(index: Mapping[str, Any], path: str | os.PathLike[str], *, links: L
         con.execute("PRAGMA synchronous = OFF")
         con.executescript(_SCHEMA)
         con.execute("BEGIN")
-        meta = {"version": DB_VERSION, "index_version": index.get("version", 1), "entities": n_entities,
-                "nodes": len(links.order), "lightest": links.lightest}
         con.executemany("INSERT INTO meta VALUES (?, ?)", sorted((k, json.dumps(v)) for k, v in meta.items()))
-        con.executemany("INSERT INTO documents VALUES (?, ?)", ((d, _dumps(documents[d])) for d in sorted(documents)))
-        by_id = {n["id"]: n for n in nodes}
-        con.executemany("INSERT INTO nodes VALUES (?, ?, ?)",
-                        ((i, n, _dumps(by_id[n]) if n in by_id else None) for i, n in enumerate(links.order)))
-        con.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", _name_rows(by_id))
-        con.executemany("INSERT INTO edges VALUES (?, ?, ?, ?)",
-                        ((j, e["source"], e["target"], _dumps(e)) for j, e in enumerate(edges)))
-        con.executemany("INSERT INTO links VALUES (?, ?, ?, ?, ?, ?, ?)", (
-            (rank[a], rank[b], k.kind, k.weight, k.span, _dumps(list(k.edges)), _dumps([list(r) for r in k.refs]))
-            for (a, b), k in sorted(links.pairs.items(), key=lambda kv: (rank[kv[0][0]], rank[kv[0][1]]))))
-        indptr, nbr, weight, kind = array("q", [0]), array("i"), array("d"), array("b")
-        for node in links.order:
-            adjacent = links.adjacency.get(node, [])  # sorted by rank
-            nbr.extend(rank[v] for v in adjacent)
-            found = [links.link(node, v) for v in adjacent]
-            weight.extend(k.weight for k in found)
-            kind.extend(KINDS.index(k.kind) for k in found)
-            indptr.append(len(nbr))
-        finish_db(con, indptr, nbr, weight, kind)
+        con.executemany("INSERT INTO documents VALUES (?, ?)", documents)
+        con.executemany("INSERT INTO nodes VALUES (?, ?, ?)", nodes)
+        con.executemany("INSERT INTO names VALUES (?, ?, ?, ?)", names)
+        con.executemany("INSERT INTO edges VALUES (?, ?, ?, ?)", edges)
+        con.executemany("INSERT INTO links VALUES (?, ?, ?, ?, ?, ?, ?)", links)
+        finish_db(con, *arrays)
     finally:
         con.close()
 
@@ -128,7 +150,8 @@ def finish_db(con: sqlite3.Connection, indptr: array[Any], nbr: array[Any], weig
     con.executescript(_INDEXES)
 
 
-def _name_rows(by_id: Mapping[str, Mapping[str, Any]]) -> Iterator[tuple[str, str, str, str]]:
+def name_rows(by_id: Mapping[str, Mapping[str, Any]]) -> Iterator[tuple[str, str, str, str]]:
+    """``(name, name key, kind, node id)`` of every label and alias, by node id."""
     for node_id in sorted(by_id):
         node = by_id[node_id]
         for kind, names in (("label", [node["label"]]), ("alias", node.get("aliases", []))):
@@ -392,9 +415,11 @@ class DBLinks(Links):
         self.least = _Least(self)  # type: ignore[assignment]
         self._ids: dict[int, str] = {}
 
-    def units(self, start: int, limit: int, usable: Callable[[int], bool] | None) -> dict[int, int]:
+    def units(self, start: int, limit: int, usable: Callable[[int], bool] | None,
+              bound: Mapping[int, int] | None = None) -> dict[int, int]:
         """:func:`kg._links._units` over the arrays (documents are the ranks from ``first``)."""
         indptr, nbr, first = self.indptr, self.nbr, self.first
+        over = limit + 1
         dist = {start: 0}
         queues: dict[int, list[int]] = {0: [start]}
         d = 0
@@ -405,7 +430,8 @@ class DBLinks(Links):
                 near = u >= first
                 for v in nbr[indptr[u] : indptr[u + 1]]:
                     nd = d + 1 if near or v >= first else d + 2
-                    if nd <= limit and nd < dist.get(v, limit + 1) and (usable is None or usable(v)):
+                    if (nd <= limit and nd < dist.get(v, over) and (bound is None or nd + bound.get(v, over) <= limit)
+                            and (usable is None or usable(v))):
                         dist[v] = nd
                         queues.setdefault(nd, []).append(v)
             d += 1

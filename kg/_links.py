@@ -49,6 +49,10 @@ __all__ = [
     "Link",
     "Links",
     "build_links",
+    "document_pairs",
+    "sample_sentence",
+    "node_penalty",
+    "link_weight",
     "k_paths",
     "hop_count",
     "min_hops",
@@ -147,6 +151,16 @@ class Links:
         return (path[0], *(n for n in path[1:-1] if n not in self.documents), path[-1])
 
 
+def node_penalty(degree: int, cap: float = HUB_CAP) -> float:
+    """``c(n)``, the hub penalty of a node with ``degree`` distinct neighbours (0 with ``cap`` 0)."""
+    return cap * math.tanh(math.log1p(degree) / HUB_CAP)
+
+
+def link_weight(kind: str, penalty_u: float, penalty_v: float) -> float:
+    """The weight of a link of ``kind`` between nodes of these hub penalties (``u`` ranked first)."""
+    return BASE_WEIGHT[kind] + (penalty_u + penalty_v) / 2
+
+
 def document_node(doc_id: str) -> str:
     """The path-graph node of a source document: its IRI ``res:doc/{id}``."""
     from kg.graph import doc_iri
@@ -201,7 +215,7 @@ def build_links(
         neighbours[a].add(b)
         neighbours[b].add(a)
     cap = HUB_CAP if hub_penalty else 0.0
-    penalty = {n: cap * math.tanh(math.log1p(len(neighbours[n])) / HUB_CAP) for n in by_id}
+    penalty = {n: node_penalty(len(neighbours[n]), cap) for n in by_id}
     if hub is not None:
         penalty.update({n: hub[n] for n in by_id if n in hub})
     penalty.update({d: 0.0 for d in doc_nodes})
@@ -211,7 +225,7 @@ def build_links(
 
     def add(a: str, b: str, kind: str, span: int, edges: tuple[int, ...] = (),
             refs: tuple[tuple[Any, ...], ...] = ()) -> None:
-        pairs[(a, b)] = Link(a, b, kind, BASE_WEIGHT[kind] + (penalty[a] + penalty[b]) / 2, span, edges, refs)
+        pairs[(a, b)] = Link(a, b, kind, link_weight(kind, penalty[a], penalty[b]), span, edges, refs)
 
     for key, found in typed.items():
         add(*key, "relation", 2, edges=tuple(found))
@@ -257,39 +271,64 @@ def _co_mentions(
            dict[tuple[str, str], list[tuple[str, int, int]]],
            dict[str, dict[str, int]]]:
     """Pairs named in one sentence / one paragraph, and each node's sample sentence per document
-    (the first that ends like a sentence — not a heading or a signature —, else the first)."""
+    (:func:`sample_sentence`)."""
     in_sentence: dict[str, dict[int, list[str]]] = defaultdict(lambda: defaultdict(list))
     first: dict[str, dict[str, int]] = defaultdict(dict)
     for node_id in sorted(by_id):
         for doc_id, found in sorted(by_id[node_id].get("mentions", {}).items()):
             if doc_id not in documents or not found:
                 continue
-            rows = documents[doc_id].get("sentences", [])
-            whole = [i for i in found if i < len(rows) and rows[i][3].rstrip("*# \n").endswith(_ENDS)]
-            first[node_id][doc_id] = min(whole or found)
+            first[node_id][doc_id] = sample_sentence(documents[doc_id].get("sentences", []), found)
             for i in found:
                 in_sentence[doc_id][i].append(node_id)
     sentence: dict[tuple[str, str], list[tuple[str, int]]] = defaultdict(list)
     paragraph: dict[tuple[str, str], list[tuple[str, int, int]]] = defaultdict(list)
     for doc_id in sorted(in_sentence):
-        rows = documents[doc_id].get("sentences", [])
-        by_paragraph: dict[int, dict[str, int]] = defaultdict(dict)
-        for i in sorted(in_sentence[doc_id]):
-            named = in_sentence[doc_id][i]
-            for x, a in enumerate(named):
-                for b in named[x + 1:]:
-                    sentence[pair(a, b)].append((doc_id, i))
-            para = rows[i][2] if i < len(rows) else -1 - i
-            for node_id in named:
-                by_paragraph[para].setdefault(node_id, i)
-        for para in sorted(by_paragraph):
-            named_at = by_paragraph[para]
-            ids = sorted(named_at)
-            for x, a in enumerate(ids):
-                for b in ids[x + 1:]:
-                    u, v = pair(a, b)
-                    paragraph[(u, v)].append((doc_id, named_at[u], named_at[v]))
+        in_sentences, in_paragraphs = document_pairs(documents[doc_id].get("sentences", []), in_sentence[doc_id], pair)
+        for key, i in in_sentences:
+            sentence[key].append((doc_id, i))
+        for key, i, j in in_paragraphs:
+            paragraph[key].append((doc_id, i, j))
     return sentence, paragraph, first
+
+
+def sample_sentence(rows: Sequence[Sequence[Any]], found: Sequence[int]) -> int:
+    """Which of the sentences ``found`` (indexes into a document's ``sentences`` ``rows``) a
+    document link shows for an entity: the first that ends like a sentence — not a heading or a
+    signature —, else the first."""
+    whole = [i for i in found if i < len(rows) and rows[i][3].rstrip("*# \n").endswith(_ENDS)]
+    return min(whole or found)
+
+
+def document_pairs(
+    rows: Sequence[Sequence[Any]], in_sentence: Mapping[int, Sequence[Any]], pair: Callable[[Any, Any], tuple[Any, Any]],
+) -> tuple[list[tuple[tuple[Any, Any], int]], list[tuple[tuple[Any, Any], int, int]]]:
+    """The co-mentions of one document: ``(pair, i)`` for two nodes named in sentence ``i`` and
+    ``(pair, i, j)`` for two named in one paragraph (``i`` the first sentence there naming the
+    pair's first node, ``j`` the second's), in document order.
+
+    ``in_sentence`` maps a sentence index (into ``rows``, the document's ``sentences``) to the
+    nodes it names, in rank order; ``pair(a, b)`` orders two nodes by rank.
+    """
+    sentence: list[tuple[tuple[Any, Any], int]] = []
+    by_paragraph: dict[int, dict[Any, int]] = defaultdict(dict)
+    for i in sorted(in_sentence):
+        named = in_sentence[i]
+        for x, a in enumerate(named):
+            for b in named[x + 1:]:
+                sentence.append((pair(a, b), i))
+        para = rows[i][2] if i < len(rows) else -1 - i
+        for node_id in named:
+            by_paragraph[para].setdefault(node_id, i)
+    paragraph: list[tuple[tuple[Any, Any], int, int]] = []
+    for para in sorted(by_paragraph):
+        named_at = by_paragraph[para]
+        ids = sorted(named_at)
+        for x, a in enumerate(ids):
+            for b in ids[x + 1:]:
+                u, v = pair(a, b)
+                paragraph.append(((u, v), named_at[u], named_at[v]))
+    return sentence, paragraph
 
 
 def hop_count(links: Links, path: list[str]) -> int:
@@ -298,13 +337,19 @@ def hop_count(links: Links, path: list[str]) -> int:
     return len(path) - 1 - inner_docs
 
 
-def _units(links: Links, start: str, limit: int, usable: Callable[[str], bool] | None) -> dict[str, int]:
+def _units(links: Links, start: str, limit: int, usable: Callable[[str], bool] | None,
+           bound: Mapping[Any, int] | None = None) -> dict[str, int]:
     """Length in link spans of the shortest walk from ``start`` to every node, up to ``limit``
-    (spans are 1 and 2, so a queue per length does instead of a heap)."""
+    (spans are 1 and 2, so a queue per length does instead of a heap).
+
+    With ``bound`` (node → a lower bound of its distance to where the walk must end) only the
+    nodes of ``bound`` are entered, and only by walks that can still end within ``limit``.
+    """
     fast = getattr(links, "units", None)
     if fast is not None:
-        return fast(start, limit, usable)  # type: ignore[no-any-return]
+        return fast(start, limit, usable, bound)  # type: ignore[no-any-return]
     docs, adjacency = links.documents, links.adjacency
+    over = limit + 1
     dist = {start: 0}
     queues: dict[int, list[str]] = {0: [start]}
     d = 0
@@ -315,7 +360,8 @@ def _units(links: Links, start: str, limit: int, usable: Callable[[str], bool] |
             near = 1 if u in docs else 2
             for v in adjacency.get(u, ()):
                 nd = d + (1 if near == 1 or v in docs else 2)
-                if nd <= limit and nd < dist.get(v, limit + 1) and (usable is None or usable(v)):
+                if (nd <= limit and nd < dist.get(v, over) and (bound is None or nd + bound.get(v, over) <= limit)
+                        and (usable is None or usable(v))):
                     dist[v] = nd
                     queues.setdefault(nd, []).append(v)
         d += 1
@@ -326,18 +372,17 @@ def _within(links: Links, source: Any, target: Any, limit: int, walkable: Callab
     """Nodes on some walk from ``source`` to ``target`` of at most ``limit`` spans.
 
     Such a node is at most ``limit // 2`` from one end, and so is every node of its shortest
-    walks to either end; so the two searches to ``limit`` only need to enter the nodes within
-    ``limit // 2`` of an end, and the set is exact without walking the whole graph.
+    walks to either end; so the search from the source to ``limit`` only needs to enter the
+    nodes within ``limit // 2`` of an end, and the search from the target only the nodes whose
+    distance from the source leaves room to come back (every node of a shortest walk from the
+    target to a node on such a walk is on such a walk too). The set is exact without walking
+    the whole graph.
     """
     half = limit // 2
     region = set(_units(links, source, half, walkable)) | set(_units(links, target, half, walkable))
-
-    def inside(n: Any) -> bool:
-        return n in region and (walkable is None or walkable(n))
-
-    from_source = _units(links, source, limit, inside)
-    from_target = _units(links, target, limit, inside)
-    return {n for n, d in from_source.items() if d + from_target.get(n, limit + 1) <= limit}
+    from_source = _units(links, source, limit, walkable, dict.fromkeys(region, 0))
+    from_target = _units(links, target, limit, walkable, from_source)
+    return {n for n, d in from_target.items() if d + from_source.get(n, limit + 1) <= limit}
 
 
 def min_hops(links: Links, source: str, target: str, usable: Callable[[str], bool] | None = None) -> int | None:

@@ -44,6 +44,7 @@ __all__ = [
     "iri",
     "entity_iri",
     "doc_iri",
+    "doc_json",
     "to_quads",
     "document_quads",
     "entity_quads",
@@ -370,7 +371,7 @@ def to_index(
     by_name = entities_by_name(corpus.entities)
     for d in sorted(corpus.documents, key=lambda d: d.id):
         creator = document_creator(corpus, d, by_name=by_name)
-        documents[d.id] = _doc_json(d) | {"issuer": eiri[creator.key] if creator else None}
+        documents[d.id] = doc_json(d) | {"issuer": eiri[creator.key] if creator else None}
         if layer is not None and d.id in layer:
             rows, hits = layer[d.id]
         elif sentences is None or d.id not in sentences:
@@ -407,7 +408,8 @@ def to_index(
     }
 
 
-def _doc_json(d: Document) -> dict[str, Any]:
+def doc_json(d: Document) -> dict[str, Any]:
+    """A document's entry in the graph index's ``documents``: its header and text file (no sentences)."""
     m = d.meta
     return {
         "path": _basename(d.path), "number": m.number, "date": m.date,
