@@ -30,6 +30,8 @@ from kg.vocab import Vocabulary, alternation
 
 __all__ = ["Figure", "FigureReader", "ObservationRules", "parse_number"]
 
+#: What states a rank, right before 第 and the number (位列全球第 9 位).
+_RANK = re.compile(r"(?:位列|排名|位居|排在|名列|居)[^，。；,;第]{0,10}第\s*$")
 _CN_NUMERAL = "零〇一二两三四五六七八九十百千"
 
 
@@ -114,6 +116,11 @@ class FigureReader:
         self.not_before = set(f.not_before)
         self.qual_strip = re.compile(rf"(?:{quals}|为|是|已|首次|累计)+$")
 
+    @staticmethod
+    def _rank(text: str, sent: Sentence, m: re.Match[str]) -> bool:
+        """A rank stated as a figure: 位列全球第 9 位, 排名全国第 3 名."""
+        return m.group("unit") in ("位", "名") and _RANK.search(text, max(sent.start, m.start("num") - 16), m.start("num")) is not None
+
     def figures(self, text: str, sent: Sentence, ms: Sequence[Ref], source: str | None = None) -> list[Figure]:
         """Every number with a unit (or a multiplier) in ``sent`` that is not part of a name.
 
@@ -144,10 +151,15 @@ class FigureReader:
             if num and not num[0].isdigit():
                 if num in ("一", "两") and not (m.group("mult") or m.group("approx") or m.group("approx2")):
                     continue  # 一家, 一场: an article; 两项: a word
-                if re.search(r"[第]$", text[max(0, m.start("num") - 1) : m.start("num")]):
+                if re.search(r"[第]$", text[max(0, m.start("num") - 1) : m.start("num")]) and not self._rank(text, sent, m):
                     continue
-            if num and num[0].isdigit() and text[max(sent.start, m.start("num") - 4) : m.start("num")].rstrip()[-1:] in self.not_before:
-                continue  # 第 3 期, DB31, V2.0
+            if (
+                num
+                and num[0].isdigit()
+                and text[max(sent.start, m.start("num") - 4) : m.start("num")].rstrip()[-1:] in self.not_before
+                and not self._rank(text, sent, m)
+            ):
+                continue  # 第 3 期, DB31, V2.0 (but a rank is a figure: 位列全球第 9 位)
             if self.not_after.match(text, m.end()) and not m.group("unit"):
                 continue
             if m.group("unit") is None and self.not_after.match(text, m.end("mult")):

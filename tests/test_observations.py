@@ -323,3 +323,8 @@ def test_respectively_gives_each_listed_item_its_figure(nlp, quotes) -> None:
 def test_a_program_followed_by_a_count_counts_its_items(nlp, quotes) -> None:
     obs = _obs(nlp, "今年组织申报省春雨计划7项，青松计划3项。", quotes)
     assert {(s, v, u) for s, v, u, _ in obs} == {("省春雨计划", 7.0, "项"), ("青松计划", 3.0, "项")}
+
+
+def test_a_rank_is_a_figure_but_an_ordinal_is_not(nlp, quotes) -> None:
+    obs = _obs(nlp, "在全球金融中心指数排名中，深圳市位列全球第9位。第3期培训班在深圳市开班。", quotes)
+    assert [(s, v, u) for s, v, u, _ in obs] == [("深圳市", 9.0, "位")]
