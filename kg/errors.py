@@ -11,6 +11,7 @@ __all__ = [
     "InputError",
     "GraphNotBuiltError",
     "EntityNotFound",
+    "AmbiguousName",
     "NoPath",
     "QueryError",
     "OutputError",
@@ -45,6 +46,15 @@ class EntityNotFound(KgError, LookupError):
         self.suggestions = list(suggestions or [])
         hint = f"; did you mean: {', '.join(self.suggestions)}?" if self.suggestions else ""
         super().__init__(f"no entity named {name!r}{hint}")
+
+
+class AmbiguousName(EntityNotFound):
+    """A name that fits several entities; ``suggestions`` are the candidates."""
+
+    def __init__(self, name: str, candidates: list[str]) -> None:
+        super().__init__(name, candidates)
+        self.args = (f"{name!r} fits several entities: {', '.join(candidates)}; "
+                     "give one of these names",)
 
 
 class NoPath(KgError):

@@ -31,7 +31,7 @@ from typing import Any
 
 from kg._index import Index, load_index
 from kg._links import KIND_LABELS, LAYERS, Links, build_links, document_node, k_paths, min_hops
-from kg.errors import EntityNotFound, InputError, NoPath
+from kg.errors import AmbiguousName, EntityNotFound, InputError, NoPath
 from kg.model import ENTITY_TYPES, RELATION_LABELS, RELATIONS, base_type
 from kg.names import name_key
 
@@ -53,15 +53,6 @@ __all__ = [
     "url_of",
     "shorten",
 ]
-
-
-class AmbiguousName(EntityNotFound):
-    """A name that fits several entities; ``suggestions`` are the candidates."""
-
-    def __init__(self, name: str, candidates: list[str]) -> None:
-        super().__init__(name, candidates)
-        self.args = (f"{name!r} fits several entities: {', '.join(candidates)}; "
-                     "give one of these names",)
 
 
 @dataclass(frozen=True)
