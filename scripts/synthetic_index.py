@@ -16,10 +16,10 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import math
 import random
-import sqlite3
 import sys
 from array import array
 from dataclasses import dataclass
@@ -108,7 +108,7 @@ def write_json_and_db(graph: RandomGraph, out: Path) -> dict[str, Any]:
 
 def write_direct(graph: RandomGraph, path: Path) -> None:
     """``graph.sqlite`` of ``graph`` without building the ``graph.json`` object or the Links in memory."""
-    from kg._indexdb import _SCHEMA, DB_VERSION, _dumps, finish_db
+    from kg._indexdb import _dumps, db_meta, store_db
     from kg._links import BASE_WEIGHT, HUB_CAP, KINDS, document_node
     from kg.names import name_key
 
@@ -138,45 +138,32 @@ def write_direct(graph: RandomGraph, path: Path) -> None:
         return "relation", BASE_WEIGHT["relation"] + (penalty[u] + penalty[v]) / 2
 
     lightest = min((weight(u, v)[1] for u in range(n) for v in adjacent[u]), default=1.0)
-    path.unlink(missing_ok=True)
-    con = sqlite3.connect(str(path), isolation_level=None)
-    try:
-        con.execute("PRAGMA journal_mode = OFF")
-        con.execute("PRAGMA synchronous = OFF")
-        con.executescript(_SCHEMA)
-        con.execute("BEGIN")
-        meta = {"version": DB_VERSION, "index_version": 1, "entities": n, "nodes": n + n_docs, "lightest": lightest}
-        con.executemany("INSERT INTO meta VALUES (?, ?)", sorted((k, json.dumps(v)) for k, v in meta.items()))
-        con.executemany("INSERT INTO documents VALUES (?, ?)",
-                        ((graph.doc_id(j), _dumps(graph.document(j))) for j in range(n_docs)))
-        con.executemany("INSERT INTO nodes VALUES (?, ?, ?)", ((i, graph.node_id(i), _dumps(graph.node(i))) for i in range(n)))
-        con.executemany("INSERT INTO nodes VALUES (?, ?, ?)",
-                        ((n + j, document_node(graph.doc_id(j)), None) for j in range(n_docs)))
-        con.executemany("INSERT INTO names VALUES (?, ?, ?, ?)",
-                        ((graph.label(i), name_key(graph.label(i)), "label", graph.node_id(i)) for i in range(n)))
-        con.executemany("INSERT INTO edges VALUES (?, ?, ?, ?)",
-                        ((j, graph.node_id(a), graph.node_id(b), _dumps(graph.edge(a, b)))
-                         for j, (a, b) in enumerate(graph.pairs)))
 
-        def link_rows() -> Any:
-            for u in range(n):
-                for v in sorted(x for x in adjacent[u] if x > u):
-                    kind, w = weight(u, v)
-                    edges = typed.get((u, v), []) if kind == "relation" else []
-                    yield u, v, kind, w, 1 if kind == "mention" else 2, _dumps(edges), "[]"
-
-        con.executemany("INSERT INTO links VALUES (?, ?, ?, ?, ?, ?, ?)", link_rows())
-        indptr, nbr, weights, kinds = array("q", [0]), array("i"), array("d"), array("b")
-        for u in range(n + n_docs):
-            for v in sorted(adjacent[u]):
+    def link_rows() -> Any:
+        for u in range(n):
+            for v in sorted(x for x in adjacent[u] if x > u):
                 kind, w = weight(u, v)
-                nbr.append(v)
-                weights.append(w)
-                kinds.append(KINDS.index(kind))
-            indptr.append(len(nbr))
-        finish_db(con, indptr, nbr, weights, kinds)
-    finally:
-        con.close()
+                edges = typed.get((u, v), []) if kind == "relation" else []
+                yield u, v, kind, w, 1 if kind == "mention" else 2, _dumps(edges), "[]"
+
+    indptr, nbr, weights, kinds = array("q", [0]), array("i"), array("d"), array("b")
+    for u in range(n + n_docs):
+        for v in sorted(adjacent[u]):
+            kind, w = weight(u, v)
+            nbr.append(v)
+            weights.append(w)
+            kinds.append(KINDS.index(kind))
+        indptr.append(len(nbr))
+    store_db(
+        path, db_meta(1, n, n + n_docs, lightest),
+        documents=((graph.doc_id(j), _dumps(graph.document(j))) for j in range(n_docs)),
+        nodes=itertools.chain(((i, graph.node_id(i), _dumps(graph.node(i))) for i in range(n)),
+                              ((n + j, document_node(graph.doc_id(j)), None) for j in range(n_docs))),
+        names=((graph.label(i), name_key(graph.label(i)), "label", graph.node_id(i)) for i in range(n)),
+        edges=((j, graph.node_id(a), graph.node_id(b), _dumps(graph.edge(a, b))) for j, (a, b) in enumerate(graph.pairs)),
+        links=link_rows(),
+        arrays=(indptr, nbr, weights, kinds),
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
