@@ -55,12 +55,13 @@ def segment(text: str, jieba: Any = None) -> list[str]:
     han, skip = jieba.re_han_default, jieba.re_skip_default
     hmm = _Hmm(jieba.finalseg)
     freq, logtotal = dt.FREQ, log(dt.total)
+    weights = _weights(logtotal)
     out: list[str] = []
     for block in han.split(text):
         if not block:
             continue
         if han.match(block):
-            _cut_block(block, freq, logtotal, hmm, out)
+            _cut_block(block, freq, weights, hmm, out)
         else:
             for x in skip.split(block):
                 if skip.match(x):
@@ -70,7 +71,30 @@ def segment(text: str, jieba: Any = None) -> list[str]:
     return out
 
 
-def _cut_block(sentence: str, freq: dict[str, int], logtotal: float, hmm: _Hmm, out: list[str]) -> None:
+class _Weights(dict):  # type: ignore[type-arg]
+    """A word frequency → ``log(frequency) - log(total)``, computed on first use."""
+
+    def __init__(self, logtotal: float) -> None:
+        super().__init__()
+        self.logtotal = logtotal
+
+    def __missing__(self, f: int) -> float:
+        w = self[f] = log(f) - self.logtotal
+        return w
+
+
+_WEIGHTS: dict[float, _Weights] = {}
+
+
+def _weights(logtotal: float) -> _Weights:
+    """The :class:`_Weights` for jieba's current total (a word added to jieba changes it)."""
+    if logtotal not in _WEIGHTS:
+        _WEIGHTS.clear()
+        _WEIGHTS[logtotal] = _Weights(logtotal)
+    return _WEIGHTS[logtotal]
+
+
+def _cut_block(sentence: str, freq: dict[str, int], weights: _Weights, hmm: _Hmm, out: list[str]) -> None:
     """jieba's ``Tokenizer.__cut_DAG``: the most probable route through the dictionary's words,
     runs of single characters that make no word handed to the HMM."""
     get = freq.get
@@ -85,13 +109,13 @@ def _cut_block(sentence: str, freq: dict[str, int], logtotal: float, hmm: _Hmm, 
             if f is None:
                 break  # no word starts with frag
             if f:
-                score = log(f) - logtotal + route[i + 1][0]
+                score = weights[f] + route[i + 1][0]
                 if best is None or score >= best[0]:  # max((score, i), …): the longer of equals
                     best = (score, i)
             i += 1
             frag = sentence[k : i + 1]
         if best is None:
-            best = (log(get(sentence[k]) or 1) - logtotal + route[k + 1][0], k)
+            best = (weights[get(sentence[k]) or 1] + route[k + 1][0], k)
         route[k] = best
     x = 0
     buf = ""
@@ -186,11 +210,11 @@ class _Hmm:
             p, q = b + t_be + em, m + t_me + em
             ne, fe = (p, "B") if p > q else (q, "M")
             b, m, e, s = nb, nm, ne, ns
-            back.append({"B": fb, "M": fm, "E": fe, "S": fs})
+            back.append((fb, fm, fe, fs))
         state = "E" if e > s else "S"
         states = [state]
         for step in reversed(back):
-            state = step[state]
+            state = step["BMES".index(state)]
             states.append(state)
         states.reverse()
         return states
