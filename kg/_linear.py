@@ -83,16 +83,25 @@ class LinearModel:
         exps = np.exp(scores - scores.max())
         return [float(e) for e in exps / exps.sum()]
 
+    def row(self, feature: str) -> int | None:
+        """The row of ``feature`` in the weights (``None``: a feature the model does not know)."""
+        return self._index.get(feature)
+
     def probabilities_many(self, examples: Sequence[Sequence[str]]) -> Any:
         """The class probabilities of many examples at once: an array of ``len(examples)`` rows."""
+        index = self._index
+        return self.probabilities_rows([[i for f in features if (i := index.get(f)) is not None] for features in examples])
+
+    def probabilities_rows(self, examples: Sequence[Sequence[int]]) -> Any:
+        """:meth:`probabilities_many` of examples given as the rows (:meth:`row`) of their known features,
+        each row once."""
         import numpy as np
 
         rows: list[int] = []
         starts: list[int] = []
-        index = self._index
-        for features in examples:
+        for example in examples:
             starts.append(len(rows))
-            rows.extend(i for f in features if (i := index.get(f)) is not None)
+            rows.extend(example)
         scores = np.tile(self._bias, (len(examples), 1))
         if rows:  # the rows of each example's features, summed per example (examples are contiguous)
             sums = np.add.reduceat(self._matrix[np.array(rows)], np.array(starts).clip(max=len(rows) - 1))

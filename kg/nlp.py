@@ -92,8 +92,9 @@ def _register() -> None:
         return
     from spacy.language import Language
     from spacy.tokens import Doc
+    from spacy.util import registry
 
-    for name in ("meta", "source_text", "stikg_text", "name_candidates", "mention_info", "jurisdiction", "entities",
+    for name in ("meta", "source_text", "stikg_text", "stikg_tokens", "name_candidates", "mention_info", "jurisdiction", "entities",
                  "discourse",
                  "discourse_carry",
                  "relations", "observations"):
@@ -216,6 +217,15 @@ def _register() -> None:
         from kg.vocab import load_vocabulary
 
         return ObservationRules(load_vocabulary(vocab))
+
+    @registry.tokenizers("stikg_jieba_tokenizer_v1")
+    def make_tokenizer() -> Any:
+        from kg._tokenizer import JiebaTokenizer
+
+        def create(nlp: Language) -> Any:
+            return JiebaTokenizer(nlp.vocab)
+
+        return create
 
     _registered = True
 
@@ -360,11 +370,16 @@ def doc_text(doc: Any) -> str:
 
 
 def token_spans(doc: Any) -> list[tuple[int, int]]:
-    """``(start, end)`` character offsets of the tokens of ``doc`` that are not whitespace."""
-    from spacy.attrs import IDX, IS_SPACE, LENGTH
+    """``(start, end)`` character offsets of the tokens of ``doc`` that are not whitespace (read once
+    until the tokens are split: the list is shared, do not change it)."""
+    spans = doc._.stikg_tokens
+    if spans is None:
+        from spacy.attrs import IDX, IS_SPACE, LENGTH
 
-    idx, length, space = doc.to_array([IDX, LENGTH, IS_SPACE]).T.tolist()
-    return [(i, i + n) for i, n, sp in zip(idx, length, space, strict=True) if not sp]
+        rows = doc.to_array([IDX, LENGTH, IS_SPACE])
+        rows = rows[rows[:, 2] == 0]
+        spans = doc._.stikg_tokens = list(zip(rows[:, 0].tolist(), (rows[:, 0] + rows[:, 1]).tolist(), strict=True))
+    return spans  # type: ignore[no-any-return]
 
 
 def set_spans(doc: Any, group: str, spans: Iterable[Mentioned]) -> Any:
@@ -409,6 +424,20 @@ def _split_at(doc: Any, bounds: list[int]) -> Any:
     if not cuts:
         return doc
     saved = {name: [(s.start_char, s.end_char, s.label_, s.kb_id_) for s in group] for name, group in doc.spans.items()}
+    spans = doc._.stikg_tokens
+    if spans is not None:  # the pieces of each split token take its place (those that are not whitespace)
+        text = doc_text(doc)
+        pieces = {starts[i]: sorted({starts[i] + o for o in offsets}) for i, offsets in cuts.items()}
+        new: list[tuple[int, int]] = []
+        for s, e in spans:
+            inside = pieces.get(s)
+            if inside is None:
+                new.append((s, e))
+                continue
+            edges = [s, *inside, e]
+            new.extend((a, b) for a, b in zip(edges, edges[1:], strict=False) if not text[a:b].isspace())
+        spans = new
+    doc._.stikg_tokens = spans  # (token_spans gives the new tokens)
     with doc.retokenize() as retok:
         for i, offsets in cuts.items():
             tok = doc[i]

@@ -22,12 +22,12 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from kg._linear import LinearModel
-from kg.model import RELATIONS, SYMMETRIC_RELATIONS, Ref, Sentence, SentenceState
+from kg.model import RELATIONS, SYMMETRIC_RELATIONS, Ref, Sentence
 from kg.relations import RelationRules, rule
 from kg.vocab import Vocabulary
 
@@ -89,6 +89,7 @@ class PairContext:
         self.text = text
         self.starts = [s for s, _ in toks]
         self.ends = [e for _, e in toks]
+        self.tokens = [text[s:e].strip() for s, e in toks]
         self.triggers = triggers
 
     def words(self, a: int, b: int, *, first: int = 0, last: int = 0) -> list[str]:
@@ -98,8 +99,7 @@ class PairContext:
             j = min(j, i + first + 3)  # a few more: some tokens are blank
         elif last:
             i = max(i, j - last - 3)
-        text, starts, ends = self.text, self.starts, self.ends  # only the few tokens asked for are cut
-        words = [w for k in range(i, j) if (w := text[starts[k] : ends[k]].strip())]
+        words = [w for w in self.tokens[i:j] if w]
         return words[:first] if first else words[-last:] if last else words
 
     def classes(self, a: int, b: int) -> list[str]:
@@ -117,26 +117,34 @@ def _list_start(ctx: PairContext, ms: Sequence[Ref], j: int) -> int:
 
 class _SentencePairs:
     """The features of the pairs of one sentence, from what each mention and each stretch between
-    two mentions contribute (computed once, not once per pair)."""
+    two mentions contribute (computed once, not once per pair).
+
+    Features are templates: ``{o}`` stands for the order of the pair (``ht`` when the head comes
+    first, ``th`` otherwise). A pair's templates are its :meth:`core` (what lies between the two),
+    the ``opening`` parts of the first mention (the words and trigger classes before it, whether it
+    opens the sentence) and the ``closing`` parts of the second (the words and classes after it).
+    """
 
     def __init__(self, ctx: PairContext, sent: Sentence, ms: Sequence[Ref]) -> None:
         self.ctx, self.sent, self.ms = ctx, sent, ms
-        text = ctx.text
         self.runs = [_list_start(ctx, ms, j) for j in range(len(ms))]
         self.run_index = {m.start: k for k, m in enumerate(ms)}
-        self.before = []
-        self.after = []
+        #: per mention as the first of a pair: ``bf=`` words, ``tb=`` classes, ``first_opens``
+        self.opening: list[tuple[list[str], list[str], list[str]]] = []
+        #: per mention as the second of a pair: ``af=`` words, ``ta=`` classes
+        self.closing: list[tuple[list[str], list[str]]] = []
         for m in ms:
             lo, hi = max(sent.start, m.start - 12), min(sent.end, m.end + 12)
-            self.before.append((ctx.words(lo, m.start, last=2), ctx.classes(lo, m.start),
-                                not ctx.words(sent.start, m.start, last=1)))
-            self.after.append((ctx.words(m.end, hi, first=2), ctx.classes(m.end, hi)))
+            opens = ["first_opens"] if not ctx.words(sent.start, m.start, last=1) else []
+            self.opening.append((_unique([f"bf={w}|{{o}}" for w in ctx.words(lo, m.start, last=2)]),
+                                 [f"tb={c}|{{o}}" for c in ctx.classes(lo, m.start)], opens))
+            self.closing.append((_unique([f"af={w}|{{o}}" for w in ctx.words(m.end, hi, first=2)]),
+                                 [f"ta={c}|{{o}}" for c in ctx.classes(m.end, hi)]))
         self.stretch = [set(ctx.classes(ms[k].end, ms[k + 1].start)) for k in range(len(ms) - 1)]
-        self.text = text
+        self.text = ctx.text
 
-    def body(self, lo: int, hi: int) -> list[str]:
-        """Features of the pair ``ms[lo]``, ``ms[hi]`` (in text order) that do not depend on which is the head;
-        ``{o}`` stands for the order."""
+    def core(self, lo: int, hi: int) -> list[str]:
+        """The templates of what lies between ``ms[lo]`` and ``ms[hi]`` (in text order)."""
         ctx, ms, text = self.ctx, self.ms, self.text
         first, second = ms[lo], ms[hi]
         feats = []
@@ -157,15 +165,17 @@ class _SentencePairs:
         classes = set().union(*self.stretch[lo:last]) if last > lo else set()
         feats.extend(f"tg={c}|{{o}}" for c in classes)
         feats.extend(f"p={p}" for p in "，；：（" if p in gap)
-        before_words, before_classes, opens = self.before[lo]
-        after_words, after_classes = self.after[hi]
-        feats.extend(f"bf={w}|{{o}}" for w in before_words)
-        feats.extend(f"af={w}|{{o}}" for w in after_words)
-        feats.extend(f"tb={c}|{{o}}" for c in before_classes)
-        feats.extend(f"ta={c}|{{o}}" for c in after_classes)
-        if opens:
-            feats.append("first_opens")
         return feats
+
+    def body(self, lo: int, hi: int) -> list[str]:
+        """The templates of the pair ``ms[lo]``, ``ms[hi]`` (in text order) that do not depend on which is the head."""
+        before_words, before_classes, opens = self.opening[lo]
+        after_words, after_classes = self.closing[hi]
+        return [*self.core(lo, hi), *before_words, *after_words, *before_classes, *after_classes, *opens]
+
+
+def _unique(items: list[str]) -> list[str]:
+    return list(dict.fromkeys(items))
 
 
 def pair_features(head: Ref, tail: Ref, body: Sequence[str], fired: Iterable[str] = ()) -> list[str]:
@@ -183,38 +193,72 @@ def candidates(doc: Any, found: Sequence[tuple[str, str, str, Sentence]], allowe
 
     ``allowed``: the ``Head>Tail`` type pairs some relation admits (``None``: all).
     """
-    from kg.nlp import doc_text, token_spans
+    out: list[Candidate] = []
+    fired = _fired(found)
+    body: list[str] = []
+    at = None
+    for head, tail, pairs, lo, hi in _pairs(doc, allowed, triggers):
+        if at != (pairs, lo, hi):
+            at, body = (pairs, lo, hi), pairs.body(lo, hi)
+        sent = pairs.sent
+        out.append((head, tail, sent, pair_features(head, tail, body, fired.get((head.key, tail.key, sent.start), ()))))
+    return out
 
-    ctx = PairContext(doc_text(doc), token_spans(doc), triggers)
+
+def _fired(found: Sequence[tuple[str, str, str, Sentence]]) -> dict[tuple[str, str, int], list[str]]:
+    """The rules that fired on each ordered pair of a sentence (``rev:`` when the pair is the other way round)."""
     fired: dict[tuple[str, str, int], list[str]] = {}
     for head, name, tail, sent in found:
         fired.setdefault((head, tail, sent.start), []).append(name)
         fired.setdefault((tail, head, sent.start), []).append("rev:" + name)
-    out: list[Candidate] = []
+    return fired
+
+
+def _pairs(doc: Any, allowed: set[str] | None, triggers: TriggerIndex) -> Iterator[tuple[Ref, Ref, _SentencePairs, int, int]]:
+    """``(head, tail, pairs, lo, hi)`` for every ordered pair the classifier scores: ``head`` and
+    ``tail`` are ``pairs.ms[lo]`` and ``pairs.ms[hi]`` in either order."""
+    from kg.nlp import doc_text, token_spans
+
+    ctx = PairContext(doc_text(doc), token_spans(doc), triggers)
     for state in doc._.discourse or []:
-        out.extend(_sentence_pairs(ctx, state, fired, allowed))
-    return out
-
-
-def _sentence_pairs(ctx: PairContext, state: SentenceState, fired: dict[tuple[str, str, int], list[str]],
-                    allowed: set[str] | None) -> Iterable[Candidate]:
-    sent = state.sent
-    ms = sorted({(m.start, m.end): m for m in [*state.mentions, *state.anaphors]}.values(),
-                key=lambda m: (m.start, m.end))
-    if len(ms) < 2:
-        return  # no pair
-    pairs = _SentencePairs(ctx, sent, ms)
-    for lo in range(len(ms)):
-        for hi in range(lo + 1, len(ms)):
-            a, b = ms[lo], ms[hi]
-            if a.key == b.key:
-                continue
-            body = None
-            for head, tail in ((a, b), (b, a)):
-                if allowed is not None and f"{head.type}>{tail.type}" not in allowed:
+        ms = sorted({(m.start, m.end): m for m in [*state.mentions, *state.anaphors]}.values(),
+                    key=lambda m: (m.start, m.end))
+        if len(ms) < 2:
+            continue  # no pair
+        pairs = _SentencePairs(ctx, state.sent, ms)
+        for lo in range(len(ms)):
+            for hi in range(lo + 1, len(ms)):
+                a, b = ms[lo], ms[hi]
+                if a.key == b.key:
                     continue
-                body = body if body is not None else pairs.body(lo, hi)
-                yield head, tail, sent, pair_features(head, tail, body, fired.get((head.key, tail.key, sent.start), ()))
+                for head, tail in ((a, b), (b, a)):
+                    if allowed is None or f"{head.type}>{tail.type}" in allowed:
+                        yield head, tail, pairs, lo, hi
+
+
+class _Rows:
+    """The rows of a :class:`~kg._linear.LinearModel` for feature templates, in either order: what
+    :func:`pair_features` gives the model, without building each pair's strings (bounded cache)."""
+
+    def __init__(self, model: LinearModel, *, max_size: int = 200_000) -> None:
+        self.model = model
+        self.max_size = max_size
+        self.templates: dict[str, tuple[int | None, int | None]] = {}
+
+    def of(self, templates: Iterable[str], order: int) -> list[int]:
+        """The known rows of ``templates`` for ``order`` (0: ``ht``, 1: ``th``)."""
+        cache = self.templates
+        out = []
+        for t in templates:
+            hit = cache.get(t)
+            if hit is None:
+                if len(cache) > self.max_size:
+                    cache.clear()
+                row = self.model.row
+                hit = cache[t] = (row(t.replace("{o}", "ht")), row(t.replace("{o}", "th")))
+            if (i := hit[order]) is not None:
+                out.append(i)
+        return out
 
 
 class RelationModel:
@@ -237,6 +281,7 @@ class RelationModel:
             meta = json.loads(path.with_suffix(".types.json").read_text(encoding="utf-8"))
             self.allowed_by = {rel: set(pairs) for rel, pairs in meta["allowed"].items()}
             self.allowed = set().union(*self.allowed_by.values())
+        self.rows = _Rows(self.model) if self.model is not None else None
 
     def __call__(self, doc: Any) -> Any:
         doc = self.rules(doc)
@@ -247,28 +292,69 @@ class RelationModel:
         return doc
 
     def predict(self, doc: Any, found: Sequence[tuple[str, str, str, Sentence]]) -> list[tuple[Ref, Ref, Sentence, str, float]]:
-        """``(head, tail, sentence, label, probability)`` for every candidate pair."""
-        assert self.model is not None
-        out = []
+        """``(head, tail, sentence, label, probability)`` for every candidate pair.
+
+        The same as scoring the :func:`candidates` features with the model; each mention's and
+        each stretch's part is looked up once, not once per pair.
+        """
+        assert self.model is not None and self.rows is not None
         import numpy as np
 
         classes = self.model.classes
-        cands = candidates(doc, found, self.allowed, self.triggers)
+        rows_of, row = self.rows.of, self.model.row
+        fired = {k: [i for r in dict.fromkeys(names) if (i := row(f"rule={r}")) is not None]
+                 for k, names in _fired(found).items()}
+        heads: dict[tuple[str, str, int], list[int]] = {}  # types=, order=, tt=
+        masks: dict[tuple[str, str], int] = {}  # per type pair, the labels the ontology admits (``none`` always)
+        cands: list[tuple[Ref, Ref, Sentence]] = []
+        examples: list[list[int]] = []
+        admits: list[int] = []
+        sent_pairs = None
+        templates: dict[tuple[int, int], list[str]] = {}
+        cores: dict[tuple[int, int, int], list[int]] = {}
+        opening: dict[tuple[int, int], list[list[int]]] = {}
+        closing: dict[tuple[int, int], list[list[int]]] = {}
+        for head, tail, pairs, lo, hi in _pairs(doc, self.allowed, self.triggers):
+            if pairs is not sent_pairs:
+                sent_pairs = pairs
+                templates.clear()
+                cores.clear()
+                opening.clear()
+                closing.clear()
+            o = 0 if head.start <= tail.start else 1
+            types = (head.type, tail.type)
+            key = (*types, o)
+            if key not in heads:
+                order = ("ht", "th")[o]
+                pair = f"{head.type}>{tail.type}"
+                heads[key] = [i for f in (f"types={pair}", f"order={order}", f"tt={pair}|{order}")
+                              if (i := row(f)) is not None]
+            if types not in masks:
+                masks[types] = len(masks)
+            core = cores.get((lo, hi, o))
+            if core is None:
+                if (lo, hi) not in templates:
+                    templates[(lo, hi)] = pairs.core(lo, hi)
+                core = cores[(lo, hi, o)] = rows_of(templates[(lo, hi)], o)
+            first = opening.get((lo, o))
+            if first is None:
+                first = opening[(lo, o)] = [rows_of(part, o) for part in pairs.opening[lo]]
+            second = closing.get((hi, o))
+            if second is None:
+                second = closing[(hi, o)] = [rows_of(part, o) for part in pairs.closing[hi]]
+            sent = pairs.sent
+            cands.append((head, tail, sent))
+            examples.append([*heads[key], *fired.get((head.key, tail.key, sent.start), ()), *core,
+                             *first[0], *second[0], *first[1], *second[1], *first[2]])
+            admits.append(masks[types])
         if not cands:
             return []
-        probs = self.model.probabilities_many([feats for *_, feats in cands])
-        masks: dict[str, list[bool]] = {}  # per type pair, the labels the ontology admits (``none`` always)
-        rows = []
-        for head, tail, _, _ in cands:
-            pair = f"{head.type}>{tail.type}"
-            if pair not in masks:
-                masks[pair] = [c == NONE or pair in self.allowed_by.get(c, ()) for c in classes]
-            rows.append(masks[pair])
-        admitted = np.where(np.array(rows), probs, -1.0)
+        probs = self.model.probabilities_rows(examples)
+        mask = np.array([[c == NONE or f"{h}>{t}" in self.allowed_by.get(c, ()) for c in classes] for h, t in masks])
+        admitted = np.where(mask[np.array(admits)], probs, -1.0)
         best = admitted.argmax(axis=1)  # the first of equals, as the class order is fixed
-        for (head, tail, sent, _), i, p in zip(cands, best.tolist(), admitted.max(axis=1).tolist(), strict=True):
-            out.append((head, tail, sent, classes[i], p))
-        return out
+        return [(head, tail, sent, classes[i], p)
+                for (head, tail, sent), i, p in zip(cands, best.tolist(), admitted.max(axis=1).tolist(), strict=True)]
 
     def combine(self, found: list[tuple[str, str, str, Sentence]],
                 scored: list[tuple[Ref, Ref, Sentence, str, float]]) -> list[tuple[str, str, str, Sentence]]:

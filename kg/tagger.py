@@ -81,20 +81,30 @@ class TokenFeatures:
 
     ``keep``: give only these features (a trained model's attributes). crfsuite ignores an
     attribute its model does not know, so leaving those out gives the same labels and
-    marginals, for fewer strings to hand over.
+    marginals, for fewer strings to hand over. ``encode``: give the features as UTF-8 bytes,
+    which crfsuite takes as they are (the same attributes, without encoding each string again).
     """
 
-    def __init__(self, keep: Container[str] | None = None, *, max_words: int = 200_000) -> None:
+    def __init__(self, keep: Container[str] | None = None, *, max_words: int = 200_000, encode: bool = False) -> None:
         self.keep = keep
         self.max_words = max_words
-        self.words: dict[str, tuple[list[str], list[str], list[str]]] = {}
+        self.encode = encode
+        self.words: dict[str, tuple[list[Any], list[Any], list[Any]]] = {}
+        self._cands: dict[tuple[str, ...], list[Any]] = {}  # the candidate features of a token, as given
+        self._start = self._final(["p=<s>"])  # what the first token has for the token before it
+        self._end = self._final(["nt=?"])  # and the last for the token after it
+        self._none = self._final(["c=none"])  # a token that no candidate covers
 
-    def __call__(self, text: str, toks: Sequence[tuple[int, int]], cands: Iterable[Cand]) -> list[list[str]]:
-        keep = self.keep
-        words = [text[s:e] for s, e in toks]
-        if not words:
+    def _final(self, feats: list[str]) -> list[Any]:
+        """``feats`` as given to crfsuite: only those the model knows, encoded if asked."""
+        if self.keep is not None:
+            feats = [f for f in feats if f in self.keep]
+        return [f.encode() for f in feats] if self.encode else feats
+
+    def __call__(self, text: str, toks: Sequence[tuple[int, int]], cands: Iterable[Cand]) -> list[list[Any]]:
+        if not toks:
             return []
-        cand_feats: list[list[str]] = [[] for _ in toks]
+        cand_feats: dict[int, list[str]] = {}
         starts = [s for s, _ in toks]
         for c in cands:
             i = max(bisect_right(starts, c.start) - 1, 0)
@@ -106,33 +116,36 @@ class TokenFeatures:
                     pos = "B" if s <= c.start else "I"
                     if e >= c.end:
                         pos += "E"
-                    f = cand_feats[i]
+                    f = cand_feats.setdefault(i, [])
                     f.append(f"c={pos}-{what}")
                     f.append(f"r={pos}-{rule}")
                 i += 1
         table = self.words
         if len(table) > self.max_words:
             table.clear()
-        rows = [table.get(w) or self._word(w) for w in words]
-        befores = [["p=<s>"] if keep is None or "p=<s>" in keep else [], *(r[1] for r in rows[:-1])]
-        afters = [*(r[2] for r in rows[1:]), ["nt=?"] if keep is None or "nt=?" in keep else []]
-        none = ["c=none"] if keep is None or "c=none" in keep else []
-        out = []
-        for row, before, after, cf in zip(rows, befores, afters, cand_feats, strict=True):
-            if cf and keep is not None:
-                cf = [f for f in cf if f in keep]
-            elif not cf:
-                cf = none
-            out.append([*row[0], *before, *after, *cf])
-        return out
+            self._cands.clear()
+        rows = [table.get(w) or self._word(w) for w in [text[s:e] for s, e in toks]]
+        befores = [self._start, *[r[1] for r in rows[:-1]]]
+        afters = [*[r[2] for r in rows[1:]], self._end]
+        cfs = [self._none] * len(toks)
+        given = self._cands
+        for i, cf in cand_feats.items():
+            key = tuple(cf)
+            hit = given.get(key)
+            if hit is None:
+                hit = given[key] = self._final(cf)
+            cfs[i] = hit
+        return [r[0] + before + after + cf for r, before, after, cf in zip(rows, befores, afters, cfs, strict=True)]
 
-    def _word(self, w: str) -> tuple[list[str], list[str], list[str]]:
+    def _word(self, w: str) -> tuple[list[Any], list[Any], list[Any]]:
         """The features of ``w`` itself, and what it gives the token after it and the one before it."""
         t = word_tags().get(w, "?")
         own = ["b", f"w={w}", f"l={w[-1]}", f"l2={w[-2:]}", f"s={_shape(w)}", f"t={t}"]
-        feats = (own, [f"p={w}"], [f"nt={t}"])
+        feats: tuple[list[Any], list[Any], list[Any]] = (own, [f"p={w}"], [f"nt={t}"])
         if self.keep is not None:  # (a feature the model's dump could not show whole is kept)
             feats = tuple([f for f in part if f in self.keep or not f.isprintable()] for part in feats)  # type: ignore[assignment]
+        if self.encode:
+            feats = tuple([f.encode() for f in part] for part in feats)  # type: ignore[assignment]
         self.words[w] = feats
         return feats
 
@@ -154,11 +167,15 @@ def decode(labels: Sequence[str], toks: Sequence[tuple[int, int]]) -> list[tuple
     """Character spans ``(start, end, type)`` of a BIO label sequence."""
     out: list[tuple[int, int, str]] = []
     cur: list[Any] | None = None
-    for (s, e), lab in zip(toks, labels, strict=True):
-        if lab == "O":
-            cur = None
-            continue
-        bio, etype = lab.split("-", 1)
+    if len(labels) != len(toks):
+        raise ValueError("one label per token")
+    last = -2
+    for k in [k for k, lab in enumerate(labels) if lab != "O"]:  # (most tokens are O)
+        if k != last + 1:
+            cur = None  # an O between
+        last = k
+        s, e = toks[k]
+        bio, etype = labels[k].split("-", 1)
         if bio == "I" and cur is not None and cur[2] == etype:
             cur[1] = e
             out[-1] = (cur[0], e, etype)
@@ -205,7 +222,7 @@ class EntityTagger:
 
             self.tagger = pycrfsuite.Tagger()
             self.tagger.open(str(path))
-            self.features = TokenFeatures(_attributes(self.tagger))
+            self.features = TokenFeatures(_attributes(self.tagger), encode=True)
 
     def __call__(self, doc: Any) -> Any:
         if self.tagger is None:
