@@ -13,7 +13,7 @@ file, N-Quads and Turtle from the sorted stream.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -21,8 +21,8 @@ from typing import Any
 __all__ = ["write_graph"]
 
 
-def _lines(quads: Iterable[tuple[str, str, str, str]]) -> list[str]:
-    return [f"{s} {p} {o} {g} .\n" for s, p, o, g in quads]
+def _lines(quads: Iterable[tuple[str, str, str, str]]) -> Iterator[str]:
+    return (f"{s} {p} {o} {g} .\n" for s, p, o, g in quads)
 
 
 def write_graph(spool: Any, resolver: Any, local: Callable[[str], bool], out: Path, *,
@@ -64,23 +64,21 @@ def write_graph(spool: Any, resolver: Any, local: Callable[[str], bool], out: Pa
     for x in spool:
         d = x.doc
         creator = by_name.get(d.meta.agency) if d.meta.agency else None
-        quads = list(document_quads(d, eiri[creator.key] if creator is not None else None))
+        sorter.add(_lines(document_quads(d, eiri[creator.key] if creator is not None else None)))
         here: dict[str, set[tuple[int, int]]] = defaultdict(set)
         for e in x.entities:
             key = remap[e.key]
             for m in e.mentions:
                 here[key].add((m[1], m[2]))
         for key in here:
-            quads.extend(mention_quads(eiri[key], d.id))
+            sorter.add(_lines(mention_quads(eiri[key], d.id)))
         rels = [replace(r, head=remap.get(r.head, r.head), tail=remap.get(r.tail, r.tail)) for r in x.relations]
         rels = [r for r in rels if r.head != r.tail  # and only what the merged types admit (kg.pipeline._merge)
                 and admits(r.relation, types.get(r.head, "Entity"), types.get(r.tail, "Entity"))]
         obs = [replace(o, subject=remap.get(o.subject, o.subject)) for o in x.observations]
-        for r in rels:
-            quads.extend(relation_quads(r, eiri))
-        for o in obs:
-            quads.extend(observation_quads(o, eiri))
-        sorter.add(_lines(quads))
+        # the quads go to the sorter as they are made: one long document's are many
+        sorter.add(line for r in rels for line in _lines(relation_quads(r, eiri)))
+        sorter.add(line for o in obs for line in _lines(observation_quads(o, eiri)))
         spans = {eiri[k]: sorted(here[k]) for k in sorted(here, key=order.__getitem__)}
         rows, hits = document_sentences(d, split_sentences(d.clean), spans)
         index.add(d, eiri[creator.key] if creator is not None else None, spans, rows, hits, rels, obs)

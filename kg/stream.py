@@ -25,6 +25,7 @@ import os
 import pickle
 import tempfile
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from pathlib import Path
 from typing import IO
 
@@ -84,10 +85,16 @@ class QuadSorter:
         self._runs: list[Path] = []
 
     def add(self, lines: Iterable[str]) -> None:
-        """Add N-Quads lines (each ending in a newline)."""
-        self._buffer.extend(lines)
-        if len(self._buffer) >= self.run_lines:
-            self.flush()
+        """Add N-Quads lines (each ending in a newline); a run is written whenever
+        :attr:`run_lines` are held, also in the middle of ``lines``."""
+        it = iter(lines)
+        while True:
+            chunk = list(islice(it, max(self.run_lines - len(self._buffer), 1)))
+            if not chunk:
+                return
+            self._buffer.extend(chunk)
+            if len(self._buffer) >= self.run_lines:
+                self.flush()
 
     def flush(self) -> None:
         """Write the lines held in memory as one sorted run (and free them)."""

@@ -44,6 +44,23 @@ def test_sorted_runs_merge_into_the_sorted_distinct_lines(quads, tmp_path, run_l
     assert list(sorter.merged()) == sorted(set(lines))
 
 
+def test_the_sorter_holds_at_most_a_run_of_lines_however_many_come_at_once(tmp_path):
+    """One long document's quads arrive as one stream: runs are written while it is read."""
+    lines = [line(f"<s{i % 37}>", "<p>", f'"{i}"', "<g>") for i in range(1000)]
+    held = []
+    sorter = QuadSorter(tmp_path, run_lines=64)
+    real_flush = sorter.flush
+
+    def flush():
+        held.append(len(sorter._buffer))
+        real_flush()
+
+    sorter.flush = flush
+    sorter.add(iter(lines + lines[:10]))
+    assert max(held) <= 64 and len(held) >= 1000 // 64
+    assert list(sorter.merged()) == sorted(set(lines))
+
+
 def test_sorting_lines_sorts_the_quads(quads):
     lines = [line(*q) for q in quads]
     assert sorted(lines) == [line(*q) for q in sorted(quads)]
