@@ -9,7 +9,7 @@ HTML tags removed, layout page breaks inside sentences joined, runs of spaces co
 Example
 -------
 >>> doc = read_text_document("**一是**优化在线服务，发挥热线等线上平台作用，做好政\\n\\n策咨询等服务。")
->>> doc.clean, doc.offsets[:4]
+>>> doc.clean, list(doc.offsets[:4])
 ('一是优化在线服务，发挥热线等线上平台作用，做好政策咨询等服务。', [2, 3, 6, 7])
 """
 
@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+from array import array
 import hashlib
 import re
 from collections.abc import Iterable
@@ -168,8 +169,9 @@ def _breaks_before(prev: _Line) -> bool:
     )
 
 
-def clean_text(text: str, *, format: Format = Format.TEXT) -> tuple[str, list[int]]:
-    """Strip markup and join page breaks; return ``(clean, offsets)`` with ``text[offsets[i]]``.
+def clean_text(text: str, *, format: Format = Format.TEXT) -> tuple[str, array[int]]:
+    """Strip markup and join page breaks; return ``(clean, offsets)`` with ``text[offsets[i]]``
+    (an array of machine integers: a Python int per character would take 36 bytes).
 
     For text and Markdown (``format`` TEXT or MARKDOWN) Markdown ``**``/``__``, heading ``#``s,
     ``>`` quotes and ``---`` rules are removed; the text other readers produce (web pages,
@@ -205,7 +207,7 @@ def clean_text(text: str, *, format: Format = Format.TEXT) -> tuple[str, list[in
             and (bool(_TERMINAL.search(nxt.text)) or len(nxt.text) >= LONG_LINE or joins[k + 1])
         )
     parts: list[str] = []
-    positions: list[int] = []  # indexes into src
+    positions = array("q")  # indexes into src
 
     for k, i in enumerate(filled):
         for s, e, repl in lines[i].pieces:

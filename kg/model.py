@@ -163,7 +163,7 @@ class Document:
     path: str
     text: str
     clean: str
-    offsets: list[int]
+    offsets: Sequence[int]  # an array('q') when read by kg.documents
     meta: DocumentMeta = field(default_factory=DocumentMeta)
     sha256: str = ""
     format: str = "text"  # the kg.readers.Format value of the reader that produced ``text``

@@ -491,6 +491,7 @@ def build(
                 notes.extend(outcome.doc.notes)
                 with open(tmp / TEXTS_DIR / f"{outcome.doc.id}.txt", "w", encoding="utf-8", newline="") as text:
                     text.write(outcome.doc.text)
+                del outcome  # the spool has it: the last document is not held through the writing
         if not len(spool):
             _nothing_read(paths, failures)
         from kg._write import write_graph
