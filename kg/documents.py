@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from array import array
 import hashlib
 import re
+from array import array
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, NamedTuple
