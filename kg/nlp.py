@@ -371,7 +371,7 @@ def doc_text(doc: Any) -> str:
 
 def token_spans(doc: Any) -> list[tuple[int, int]]:
     """``(start, end)`` character offsets of the tokens of ``doc`` that are not whitespace (read once
-    until the tokens are split: the list is shared, do not change it)."""
+    until the tokens are split, :func:`_split_at`: the list is shared, do not change it)."""
     spans = doc._.stikg_tokens
     if spans is None:
         from spacy.attrs import IDX, IS_SPACE, LENGTH
@@ -424,26 +424,13 @@ def _split_at(doc: Any, bounds: list[int]) -> Any:
     if not cuts:
         return doc
     saved = {name: [(s.start_char, s.end_char, s.label_, s.kb_id_) for s in group] for name, group in doc.spans.items()}
-    spans = doc._.stikg_tokens
-    if spans is not None:  # the pieces of each split token take its place (those that are not whitespace)
-        text = doc_text(doc)
-        pieces = {starts[i]: sorted({starts[i] + o for o in offsets}) for i, offsets in cuts.items()}
-        new: list[tuple[int, int]] = []
-        for s, e in spans:
-            inside = pieces.get(s)
-            if inside is None:
-                new.append((s, e))
-                continue
-            edges = [s, *inside, e]
-            new.extend((a, b) for a, b in zip(edges, edges[1:], strict=False) if not text[a:b].isspace())
-        spans = new
-    doc._.stikg_tokens = spans  # (token_spans gives the new tokens)
     with doc.retokenize() as retok:
         for i, offsets in cuts.items():
             tok = doc[i]
             edges = [0, *sorted(set(offsets)), len(tok.text)]
             orths = [tok.text[a:b] for a, b in zip(edges, edges[1:], strict=False)]
             retok.split(tok, orths, heads=[(tok, k) for k in range(len(orths))])
+    doc._.stikg_tokens = None  # token_spans reads the new tokens
     for name, items in saved.items():
         doc.spans[name] = [
             span for s, e, label, kb in items if (span := doc.char_span(s, e, label=label, kb_id=kb)) is not None
