@@ -5,8 +5,8 @@ the most probable route through it, the HMM for runs of unknown characters) and 
 is the one spaCy's ``spacy.zh.ChineseTokenizer`` with ``segmenter = "jieba"`` makes. What
 differs is the speed: :func:`segment` is jieba 0.42's ``Tokenizer.cut`` written for CPython
 (the dictionary read once per prefix, the route in the same backward pass, the HMM's Viterbi
-with back-pointers instead of copied paths), which takes about two thirds of jieba's time
-for the same words; ``tests/test_tokenizer.py`` checks the two agree. With another version
+with back-pointers instead of copied paths), which takes about half of jieba's time for
+the same words; ``tests/test_tokenizer.py`` checks the two agree. With another version
 of jieba, jieba's own ``cut`` runs. :func:`words_and_spaces` aligns the words with the text
 without copying the rest of the text at every word as ``spacy.util.get_words_and_spaces`` does.
 """

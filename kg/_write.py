@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -64,21 +65,22 @@ def write_graph(spool: Any, resolver: Any, local: Callable[[str], bool], out: Pa
     for x in spool:
         d = x.doc
         creator = by_name.get(d.meta.agency) if d.meta.agency else None
-        sorter.add(_lines(document_quads(d, eiri[creator.key] if creator is not None else None)))
         here: dict[str, set[tuple[int, int]]] = defaultdict(set)
         for e in x.entities:
             key = remap[e.key]
             for m in e.mentions:
                 here[key].add((m[1], m[2]))
-        for key in here:
-            sorter.add(_lines(mention_quads(eiri[key], d.id)))
         rels = [replace(r, head=remap.get(r.head, r.head), tail=remap.get(r.tail, r.tail)) for r in x.relations]
         rels = [r for r in rels if r.head != r.tail  # and only what the merged types admit (kg.pipeline._merge)
                 and admits(r.relation, types.get(r.head, "Entity"), types.get(r.tail, "Entity"))]
         obs = [replace(o, subject=remap.get(o.subject, o.subject)) for o in x.observations]
-        # the quads go to the sorter as they are made: one long document's are many
-        sorter.add(line for r in rels for line in _lines(relation_quads(r, eiri)))
-        sorter.add(line for o in obs for line in _lines(observation_quads(o, eiri)))
+        # the quads go to the sorter as they are made, not as a list: one long document's are many
+        sorter.add(_lines(chain(
+            document_quads(d, eiri[creator.key] if creator is not None else None),
+            (q for key in here for q in mention_quads(eiri[key], d.id)),
+            (q for r in rels for q in relation_quads(r, eiri)),
+            (q for o in obs for q in observation_quads(o, eiri)),
+        )))
         spans = {eiri[k]: sorted(here[k]) for k in sorted(here, key=order.__getitem__)}
         rows, hits = document_sentences(d, split_sentences(d.clean), spans)
         index.add(d, eiri[creator.key] if creator is not None else None, spans, rows, hits, rels, obs)
