@@ -183,3 +183,33 @@ def test_scoring_many_examples_at_once_equals_one_at_a_time() -> None:
     for row, example in zip(together, examples, strict=True):
         assert row == pytest.approx(model.probabilities(example))
     assert model.predict(["x"])[0] == "administeredBy" and model.predict(["y"])[0] == "none"
+
+
+def test_the_classifier_scores_the_features_it_was_trained_on(nlp) -> None:
+    """Extraction scores pairs from feature rows looked up per mention (``RelationModel.predict``),
+    training builds each pair's feature strings (``candidates``): on the seeds, the two give every
+    pair the same label and probability, so the model is applied to what it learnt from."""
+    import numpy as np
+
+    from kg.relmodel import NONE, candidates
+    from kg.train import analyse
+
+    component = nlp.get_pipe("relations")
+    model = component.model
+    assert model is not None
+    pairs = 0
+    for path in sorted((Path(__file__).resolve().parent.parent / "seeds").glob("*.txt")):
+        sdoc = component.rules(analyse(read_document(path), nlp, before="relations"))
+        found = list(sdoc._.relations or [])
+        fast = component.predict(sdoc, found)
+        slow = candidates(sdoc, found, component.allowed, component.triggers)
+        assert [(h.key, t.key, s.start) for h, t, s, *_ in fast] == [(h.key, t.key, s.start) for h, t, s, _ in slow]
+        probs = model.probabilities_many([f for *_, f in slow])
+        for (head, tail, _, label, p), row in zip(fast, probs, strict=True):
+            pair = f"{head.type}>{tail.type}"
+            admitted = [q if c == NONE or pair in component.allowed_by.get(c, ()) else -1.0
+                        for c, q in zip(model.classes, row.tolist(), strict=True)]
+            best = int(np.argmax(admitted))
+            assert (label, p) == pytest.approx((model.classes[best], admitted[best]))
+        pairs += len(fast)
+    assert pairs > 100
