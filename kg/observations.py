@@ -10,11 +10,12 @@ or approximations (约, 近, 左右) — all from ``ontology/figures.toml``.
 
 The subject is the program, platform, event or organisation the sentence is about:
 the one counted by the figure (40 余个“拨投结合”项目), else the nearest one named before
-it (not examples before 等, objects after 与/向/为, policies applied, classes counted),
-else the subject of the figure before it in the same clause group, else an anaphor
-(平台, 榜单), a target group heading the clause, a place opening the clause, the cited
-report, or what the paragraph or section is about (``SentenceState.local``). The year
-comes from :class:`kg.discourse.YearReader`.
+it (not examples before 等, items of a list before it, objects after 与/向/为, policies
+applied, classes counted), else the subject of the figure before it in the same clause
+group, else an anaphor (平台, 榜单), a target group heading the clause, a place opening the
+clause, the cited report, what the paragraph or section is about (``SentenceState.local``),
+or the subject of the paragraph's figure before — none when the sentence turns to the
+document's own place (我省共有…). The year comes from :class:`kg.discourse.YearReader`.
 """
 
 from __future__ import annotations
@@ -275,6 +276,7 @@ class _SubjectWords:
         self.counted_end = re.compile(rf"(?:{alternation(w['counted_nouns'])})[”\s]*$")
         self.business = re.compile(rf"\s*[“”]?\s*(?:{alternation(w['business'])})")
         self.means_verb = re.compile(rf"(?:{alternation(w['means_verbs'])})[^，。；]*$")
+        self.own_place = re.compile(rf"(?:^|[，,；;：:])\s*(?:{alternation(w['own_place'])})")
         self.regulation = re.compile(rf"(?:{alternation(w['regulations'])})(?:[（(][^）)]*[）)])?》?$")
 
     def names_items(self, text: str, m: Ref) -> bool:
@@ -314,8 +316,11 @@ class ObservationRules:
         meta = doc._.meta
         doc_year = meta.year if meta is not None else None
         out: list[tuple[str, str, float, str, int | None, str | None, Sentence]] = []
+        last: Ref | None = None  # the subject of the paragraph's figure before
         for state in doc._.discourse:
             sent = state.sent
+            if state.new_line:
+                last = None
             ms = list(state.mentions)
             figures = self.reader.figures(text, sent, ms, source)
             if state.heading and not figures:
@@ -328,10 +333,11 @@ class ObservationRules:
                 if fig.start in respective:
                     subj = respective[fig.start]  # None: the item it belongs to names nothing
                 else:
-                    subj = self._subject(text, state, ms, fig, carry[1] if carry and carry[0] == part else None)
+                    subj = self._subject(text, state, ms, fig, carry[1] if carry and carry[0] == part else None, last)
                 if subj is None or subj.type == "Agency":
                     continue  # a figure of an agency's work is about what it runs, never named here
                 carry = (part, subj)
+                last = subj
                 year = self.years.figure_year(text[sent.start : fig.start], state.year, state.carried_year, doc_year)
                 measure = self._measure(source, text, sent, sorted([*ms, *state.anaphors], key=lambda r: r.start), fig)
                 out.append((subj.key, measure, fig.value, fig.unit, year, fig.qualifier, sent))
@@ -340,8 +346,11 @@ class ObservationRules:
 
     # ------------------------------------------------------------------ subject
 
-    def _subject(self, text: str, state: SentenceState, ms: Sequence[Ref], fig: Figure, carry: Ref | None) -> Ref | None:
-        """The entity a figure is about (see the module docstring)."""
+    def _subject(
+        self, text: str, state: SentenceState, ms: Sequence[Ref], fig: Figure, carry: Ref | None, last: Ref | None
+    ) -> Ref | None:
+        """The entity a figure is about (see the module docstring). ``carry`` is the subject of the
+        figure before in the same part of the sentence, ``last`` that of the paragraph's figure before."""
         sent, at, end, unit = state.sent, fig.start, fig.end, fig.unit
         w = self.words
         clause_start = _after_last(text, "，,；;", sent.start, at)
@@ -382,6 +391,7 @@ class ObservationRules:
                 or w.instrument_mark.match(clause_lead)
                 or is_example(text, before[i], at)
                 or (re.fullmatch(r"[\s*“”]*", tail) and not _counts_items(text, fig, m, k == i))  # 智邦、治臻 2 家公司
+                or re.fullmatch(r"[\s*“”]*、[\s*“”]*", tail)  # 开幕式、4 场特别论坛: the list's item before, not its subject
             ):
                 i = k - 1
                 continue
@@ -422,8 +432,18 @@ class ObservationRules:
         for m in ms:
             if m.type == "PolicyDocument" and m.end <= at and w.source_mark.match(text[max(sent.start, m.start - 3) : m.start] or " "):
                 return m
-        # 7. what the paragraph or section is about
-        return state.local
+        # 7. not if the sentence turns to the document's own place: 我省共有 13 家… (unnamed)
+        if w.own_place.search(text[sent.start : at]):
+            return None
+        # 8. what the paragraph or section is about
+        if state.local is not None:
+            return state.local
+        # 9. the subject of the paragraph's figure before: …开展了考核评价工作，对 453 家机构进行了考核评价。
+        # 经考核评价，确定 53 家机构为优秀… — unless a class or a place, said of one sentence only
+        # (高新技术企业数突破 2 万家)
+        if last is not None and last.type not in ("TargetGroup", "Place"):
+            return last
+        return None
 
     def _owner(self, text: str, sent: Sentence, ms: Sequence[Ref], m: Ref) -> Ref | None:
         """The organisation whose business a program is: 北京银行投贷联动业务余额 254 笔,

@@ -328,3 +328,24 @@ def test_a_program_followed_by_a_count_counts_its_items(nlp, quotes) -> None:
 def test_a_rank_is_a_figure_but_an_ordinal_is_not(nlp, quotes) -> None:
     obs = _obs(nlp, "在全球金融中心指数排名中，深圳市位列全球第9位。第3期培训班在深圳市开班。", quotes)
     assert [(s, v, u) for s, v, u, _ in obs] == [("深圳市", 9.0, "位")]
+
+
+def test_a_figure_with_no_subject_in_its_sentence_goes_on_with_the_paragraphs_figure_before(nlp) -> None:
+    text = "根据《滨江区评价办法》，“创星贷”今年授信 8 亿元。经审核，确定 30 家企业获得贷款。\n经审核，另有 5 家企业入库。"
+    assert [(o[0], o[1]) for o in _obs_q(nlp, text)] == [("创星贷", 8.0), ("创星贷", 30.0)]
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [("高新技术企业总数超过 2000 家。经审核，确定 30 家企业获得贷款。", [2000.0]),
+     ("根据《滨江区评价办法》，“创星贷”今年授信 8 亿元。我省共有 13 家企业获得贷款。", [8.0]),
+     ("“创星贷”授信 8 亿元。截至目前，全市共有 13 家企业获得贷款。", [8.0])],
+    ids=["class-said-of-its-sentence", "own-province", "own-city"],
+)
+def test_what_a_figure_does_not_go_on_with(nlp, text: str, kept: list[float]) -> None:
+    assert [o[1] for o in _obs_q(nlp, text)] == kept
+
+
+def test_the_item_of_a_list_before_a_figure_is_not_its_subject(nlp) -> None:
+    text = "滨江创新大会将举行一场开幕式暨全体大会、4 场特别论坛。"
+    assert ("开幕式暨全体大会", 4.0) not in [(o[0], o[1]) for o in _obs_q(nlp, text)]
