@@ -457,8 +457,9 @@ class ObservationRules:
         gap = text[org.end : m.start]
         if self.words.business.match(text, m.end) and re.fullmatch(r"[\s（(][^）)]*[）)]\s*|\s*", gap):
             return org  # 北京银行（601169）投贷联动业务
-        if self.openers.opens(text, sent.start, orgs[0]) and self.words.means_verb.search(text[orgs[0].end : m.start]):
-            return orgs[0]  # 汉口银行通过与风投机构开展投贷联动
+        for o in orgs:  # the organisation opening its clause: 八年来，汉口银行通过与风投机构开展投贷联动
+            if self.openers.opens(text, _after_last(text, "，,；;", sent.start, o.start), o) and self.words.means_verb.search(text[o.end : m.start]):
+                return o
         return None
 
     # ------------------------------------------------------------------ measure

@@ -349,3 +349,9 @@ def test_what_a_figure_does_not_go_on_with(nlp, text: str, kept: list[float]) ->
 def test_the_item_of_a_list_before_a_figure_is_not_its_subject(nlp) -> None:
     text = "滨江创新大会将举行一场开幕式暨全体大会、4 场特别论坛。"
     assert ("开幕式暨全体大会", 4.0) not in [(o[0], o[1]) for o in _obs_q(nlp, text)]
+
+
+@pytest.mark.parametrize("program", ["投贷联动", "“投贷通”"])
+def test_the_organisation_opening_its_clause_owns_what_it_achieves_by_a_program(nlp, program: str) -> None:
+    text = f"记者在调研中了解到，近年来，滨江农商银行通过与投资机构开展{program}，累计为 120 家企业提供贷款。"
+    assert [(o[0], o[1]) for o in _obs_q(nlp, text)] == [("滨江农商银行", 120.0)]
