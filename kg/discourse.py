@@ -36,7 +36,7 @@ _HEADING_NUMBER = re.compile(r"^\s*(?:\d+(?:\.\d+)+|0\d|[一二三四五六七�
 _FIGURE = re.compile(r"[0-9]+(?:\.[0-9]+)?\s*(?:万亿|亿|万|千)?\s*(?:家|项|个|元|%|人次|户|件|名)")
 _ABOUT = re.compile(r"\s*关于“[^”]{1,40}”(?:的建议)?(?:方面)?\s*[，,]?\s*")
 #: Class words by which a later clause refers back to a named entity: 平台, 该平台, 大会 …
-_ANAPHOR_HEADS = ("平台", "交易所", "大会", "大赛", "榜单", "中心", "基金", "专项")
+_ANAPHOR_HEADS = ("平台", "交易所", "大会", "大赛", "论坛", "榜单", "中心", "基金", "专项")
 #: A sentence without any of these gives no year (a quick test before the year patterns).
 _MAY_DATE = re.compile(r"[0-9年届]")
 _MONTH_DAY = re.compile(r"(?<![0-9年])(?<!年 )(?<![0-9] )(?:1[0-2]|[1-9])\s*月\s*(?:[12][0-9]|3[01]|[1-9])\s*日")
@@ -110,10 +110,11 @@ class Carry:
     list_topic: Ref | None = None
     section_has_body: bool = True
     in_list: bool = False
-    by_head: dict[str, Ref] | None = None
+    by_head: dict[str, Ref] | None = None  # what a bare head (平台, 论坛) refers to
     in_force: int | None = None  # the year of this line so far
     carried: int | None = None  # the period year an earlier sentence of the paragraph gave
     dateline: int | None = None  # the year of the event a dated news report is about
+    named: dict[str, int] | None = None  # how often each entity (by key) was named so far
 
 
 class YearReader:
@@ -241,6 +242,7 @@ class DiscourseTracker:
         )
         section_has_body, in_list = c.section_has_body, c.in_list
         by_head: dict[str, Ref] = dict(c.by_head or {})
+        named_times: dict[str, int] = dict(c.named or {})
         years = Carry(in_force=c.in_force, carried=c.carried)
         prev_end = 0 if start is None else -1
         dateline: int | None = c.dateline
@@ -276,7 +278,12 @@ class DiscourseTracker:
             for m in ms:
                 head = _head_word(m.text)
                 if head and m.type in SUBJECT_TYPES:
-                    by_head[head] = m
+                    # the one named most often (the latest on a tie): 论坛 is the forum the report is
+                    # about, not the 主宾国论坛 it mentions once
+                    named_times[m.key] = named_times.get(m.key, 0) + 1
+                    held = by_head.get(head)
+                    if held is None or named_times[m.key] >= named_times.get(held.key, 0):
+                        by_head[head] = m
             if heading:
                 named = [m for m in ms if m.type in SUBJECT_TYPES]
                 if named:
@@ -334,7 +341,7 @@ class DiscourseTracker:
                 years.carried = sent_year  # a date (2022 年 5 月) leaves the period of the paragraph
             prev_end = sent.end
         end = Carry(topic, agency, recent, place, section, local, list_topic, section_has_body, in_list, by_head,
-                    years.in_force, years.carried, dateline)
+                    years.in_force, years.carried, dateline, named_times)
         return out, end
 
     def _continues(self, text: str, sent: Sentence) -> bool:

@@ -355,3 +355,9 @@ def test_the_item_of_a_list_before_a_figure_is_not_its_subject(nlp) -> None:
 def test_the_organisation_opening_its_clause_owns_what_it_achieves_by_a_program(nlp, program: str) -> None:
     text = f"记者在调研中了解到，近年来，滨江农商银行通过与投资机构开展{program}，累计为 120 家企业提供贷款。"
     assert [(o[0], o[1]) for o in _obs_q(nlp, text)] == [("滨江农商银行", 120.0)]
+
+
+def test_a_bare_head_refers_to_the_entity_named_most_often(nlp) -> None:
+    text = ("滨江创新论坛将于 5 月在杭州举行。滨江创新论坛今年首次设立青年科学家论坛。\n"
+            "截至目前，论坛共邀请发言嘉宾 150 人。")
+    assert [(o[0], o[1]) for o in _obs_q(nlp, text)] == [("滨江创新论坛", 150.0)]
