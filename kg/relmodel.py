@@ -121,27 +121,40 @@ class _SentencePairs:
 
     Features are templates: ``{o}`` stands for the order of the pair (``ht`` when the head comes
     first, ``th`` otherwise). A pair's templates are its :meth:`core` (what lies between the two),
-    the ``opening`` parts of the first mention (the words and trigger classes before it, whether it
-    opens the sentence) and the ``closing`` parts of the second (the words and classes after it).
+    the :meth:`opening` parts of the first mention (the words and trigger classes before it, whether it
+    opens the sentence) and the :meth:`closing` parts of the second (the words and classes after it).
     """
 
     def __init__(self, ctx: PairContext, sent: Sentence, ms: Sequence[Ref]) -> None:
         self.ctx, self.sent, self.ms = ctx, sent, ms
         self.runs = [_list_start(ctx, ms, j) for j in range(len(ms))]
         self.run_index = {m.start: k for k, m in enumerate(ms)}
-        #: per mention as the first of a pair: ``bf=`` words, ``tb=`` classes, ``first_opens``
-        self.opening: list[tuple[list[str], list[str], list[str]]] = []
-        #: per mention as the second of a pair: ``af=`` words, ``ta=`` classes
-        self.closing: list[tuple[list[str], list[str]]] = []
-        for m in ms:
-            lo, hi = max(sent.start, m.start - 12), min(sent.end, m.end + 12)
-            opens = ["first_opens"] if not ctx.words(sent.start, m.start, last=1) else []
-            self.opening.append((_unique([f"bf={w}|{{o}}" for w in ctx.words(lo, m.start, last=2)]),
-                                 [f"tb={c}|{{o}}" for c in ctx.classes(lo, m.start)], opens))
-            self.closing.append((_unique([f"af={w}|{{o}}" for w in ctx.words(m.end, hi, first=2)]),
-                                 [f"ta={c}|{{o}}" for c in ctx.classes(m.end, hi)]))
+        self._opening: dict[int, tuple[list[str], list[str], list[str]]] = {}
+        self._closing: dict[int, tuple[list[str], list[str]]] = {}
         self.stretch = [set(ctx.classes(ms[k].end, ms[k + 1].start)) for k in range(len(ms) - 1)]
         self.text = ctx.text
+
+    def opening(self, k: int) -> tuple[list[str], list[str], list[str]]:
+        """``ms[k]`` as the first of a pair: ``bf=`` words, ``tb=`` classes, ``first_opens``
+        (computed when first asked: about half the mentions are never the first of a scored pair)."""
+        hit = self._opening.get(k)
+        if hit is None:
+            ctx, sent, m = self.ctx, self.sent, self.ms[k]
+            lo = max(sent.start, m.start - 12)
+            opens = ["first_opens"] if not ctx.words(sent.start, m.start, last=1) else []
+            hit = self._opening[k] = (_unique([f"bf={w}|{{o}}" for w in ctx.words(lo, m.start, last=2)]),
+                                      [f"tb={c}|{{o}}" for c in ctx.classes(lo, m.start)], opens)
+        return hit
+
+    def closing(self, k: int) -> tuple[list[str], list[str]]:
+        """``ms[k]`` as the second of a pair: ``af=`` words, ``ta=`` classes (computed when first asked)."""
+        hit = self._closing.get(k)
+        if hit is None:
+            ctx, m = self.ctx, self.ms[k]
+            hi = min(self.sent.end, m.end + 12)
+            hit = self._closing[k] = (_unique([f"af={w}|{{o}}" for w in ctx.words(m.end, hi, first=2)]),
+                                      [f"ta={c}|{{o}}" for c in ctx.classes(m.end, hi)])
+        return hit
 
     def core(self, lo: int, hi: int) -> list[str]:
         """The templates of what lies between ``ms[lo]`` and ``ms[hi]`` (in text order)."""
@@ -169,8 +182,8 @@ class _SentencePairs:
 
     def body(self, lo: int, hi: int) -> list[str]:
         """The templates of the pair ``ms[lo]``, ``ms[hi]`` (in text order) that do not depend on which is the head."""
-        before_words, before_classes, opens = self.opening[lo]
-        after_words, after_classes = self.closing[hi]
+        before_words, before_classes, opens = self.opening(lo)
+        after_words, after_classes = self.closing(hi)
         return [*self.core(lo, hi), *before_words, *after_words, *before_classes, *after_classes, *opens]
 
 
@@ -338,10 +351,10 @@ class RelationModel:
                 core = cores[(lo, hi, o)] = rows_of(templates[(lo, hi)], o)
             first = opening.get((lo, o))
             if first is None:
-                first = opening[(lo, o)] = [rows_of(part, o) for part in pairs.opening[lo]]
+                first = opening[(lo, o)] = [rows_of(part, o) for part in pairs.opening(lo)]
             second = closing.get((hi, o))
             if second is None:
-                second = closing[(hi, o)] = [rows_of(part, o) for part in pairs.closing[hi]]
+                second = closing[(hi, o)] = [rows_of(part, o) for part in pairs.closing(hi)]
             sent = pairs.sent
             cands.append((head, tail, sent))
             examples.append([*heads[key], *fired.get((head.key, tail.key, sent.start), ()), *core,
