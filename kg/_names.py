@@ -39,12 +39,22 @@ class Cand:
 
 
 class Tokens(list):  # type: ignore[type-arg]
-    """``(start, end)`` tokens with indexes by start and end offset."""
+    """``(start, end)`` tokens with indexes by start and end offset.
+
+    ``Tokens.of(starts, ends)`` makes them from the two lists of offsets (which it keeps).
+    """
 
     def __init__(self, tokens: Iterable[tuple[int, int]]) -> None:
         super().__init__(tokens)
         self.starts = [s for s, _ in self]
         self.ends = [e for _, e in self]
+
+    @classmethod
+    def of(cls, starts: list[int], ends: list[int]) -> Tokens:
+        tokens = cls.__new__(cls)
+        list.__init__(tokens, zip(starts, ends, strict=True))
+        tokens.starts, tokens.ends = starts, ends
+        return tokens
 
     def starting_at(self, pos: int) -> int | None:
         """Index of the token that starts at ``pos``, if one does."""

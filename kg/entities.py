@@ -195,7 +195,7 @@ class NamePatterns:
         from kg.nlp import doc_text, token_spans
 
         text = doc_text(doc)
-        tokens = Tokens(token_spans(doc))
+        tokens = token_spans(doc)
         meta: DocumentMeta | None = doc._.meta
         addressees = tuple(meta.addressees) if meta is not None else ()
         known = doc._.name_candidates or []

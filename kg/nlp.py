@@ -45,6 +45,8 @@ from kg.errors import ConfigError, KgError
 if TYPE_CHECKING:
     from spacy.language import Language
 
+    from kg._names import Tokens
+
 #: A mention to store: ``(start, end, label, rule, canonical, kb_id)``.
 Mentioned = tuple[int, int, str, "str | None", "str | None", "str | None"]
 
@@ -369,16 +371,19 @@ def doc_text(doc: Any) -> str:
     return text
 
 
-def token_spans(doc: Any) -> list[tuple[int, int]]:
-    """``(start, end)`` character offsets of the tokens of ``doc`` that are not whitespace (read once
-    until the tokens are split, :func:`_split_at`: the list is shared, do not change it)."""
+def token_spans(doc: Any) -> Tokens:
+    """``(start, end)`` character offsets of the tokens of ``doc`` that are not whitespace, with the
+    lists of their starts and ends (read once until the tokens are split, :func:`_split_at`: the
+    list is shared, do not change it)."""
     spans = doc._.stikg_tokens
     if spans is None:
         from spacy.attrs import IDX, IS_SPACE, LENGTH
 
+        from kg._names import Tokens
+
         rows = doc.to_array([IDX, LENGTH, IS_SPACE])
         rows = rows[rows[:, 2] == 0]
-        spans = doc._.stikg_tokens = list(zip(rows[:, 0].tolist(), (rows[:, 0] + rows[:, 1]).tolist(), strict=True))
+        spans = doc._.stikg_tokens = Tokens.of(rows[:, 0].tolist(), (rows[:, 0] + rows[:, 1]).tolist())
     return spans  # type: ignore[no-any-return]
 
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from kg._linear import LinearModel
+from kg._names import tokens_of
 from kg.model import RELATIONS, SYMMETRIC_RELATIONS, Ref, Sentence
 from kg.relations import RelationRules, rule
 from kg.vocab import Vocabulary
@@ -87,8 +88,8 @@ class PairContext:
 
     def __init__(self, text: str, toks: Sequence[tuple[int, int]], triggers: TriggerIndex) -> None:
         self.text = text
-        self.starts = [s for s, _ in toks]
-        self.ends = [e for _, e in toks]
+        toks = tokens_of(toks)
+        self.starts, self.ends = toks.starts, toks.ends
         self.tokens = [text[s:e].strip() for s, e in toks]
         self.triggers = triggers
 

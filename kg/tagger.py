@@ -40,7 +40,7 @@ from collections.abc import Container, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from kg._names import Cand, word_tags
+from kg._names import Cand, tokens_of, word_tags
 from kg.model import base_type
 
 __all__ = ["MODEL_FILE", "POLICIES", "EntityTagger", "TokenFeatures", "decode", "gold_spans", "labels_for",
@@ -105,7 +105,7 @@ class TokenFeatures:
         if not toks:
             return []
         cand_feats: dict[int, list[str]] = {}
-        starts = [s for s, _ in toks]
+        starts = tokens_of(toks).starts
         for c in cands:
             i = max(bisect_right(starts, c.start) - 1, 0)
             what = base_type(c.type) if c.type else "blocked"
@@ -238,7 +238,7 @@ class EntityTagger:
         spans = decode(labels, toks)
         if self.policy == "fill":
             spans = _outside(cands, spans)  # fill keeps no other: their marginals are not needed
-        starts = [s for s, _ in toks]
+        starts = toks.starts
         sure = []
         for s, e, t in spans:  # a span is as sure as its least sure token
             i = bisect_left(starts, s)
