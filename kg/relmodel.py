@@ -259,10 +259,11 @@ class _Rows:
         self.max_size = max_size
         self.templates: dict[str, tuple[int | None, int | None]] = {}
 
-    def of(self, templates: Iterable[str], order: int) -> list[int]:
-        """The known rows of ``templates`` for ``order`` (0: ``ht``, 1: ``th``)."""
+    def of(self, templates: Iterable[str]) -> tuple[list[int], list[int]]:
+        """The known rows of ``templates`` for either order: ``(ht rows, th rows)``."""
         cache = self.templates
-        out = []
+        ht: list[int] = []
+        th: list[int] = []
         for t in templates:
             hit = cache.get(t)
             if hit is None:
@@ -270,9 +271,11 @@ class _Rows:
                     cache.clear()
                 row = self.model.row
                 hit = cache[t] = (row(t.replace("{o}", "ht")), row(t.replace("{o}", "th")))
-            if (i := hit[order]) is not None:
-                out.append(i)
-        return out
+            if hit[0] is not None:
+                ht.append(hit[0])
+            if hit[1] is not None:
+                th.append(hit[1])
+        return ht, th
 
 
 class RelationModel:
@@ -324,14 +327,13 @@ class RelationModel:
         examples: list[list[int]] = []
         admits: list[int] = []
         sent_pairs = None
-        templates: dict[tuple[int, int], list[str]] = {}
-        cores: dict[tuple[int, int, int], list[int]] = {}
-        opening: dict[tuple[int, int], list[list[int]]] = {}
-        closing: dict[tuple[int, int], list[list[int]]] = {}
+        # the rows of a sentence's parts, for either order (both orders of a pair are usually scored)
+        cores: dict[tuple[int, int], tuple[list[int], list[int]]] = {}
+        opening: dict[int, list[tuple[list[int], ...]]] = {}
+        closing: dict[int, list[tuple[list[int], ...]]] = {}
         for head, tail, pairs, lo, hi in _pairs(doc, self.allowed, self.triggers):
             if pairs is not sent_pairs:
                 sent_pairs = pairs
-                templates.clear()
                 cores.clear()
                 opening.clear()
                 closing.clear()
@@ -345,17 +347,13 @@ class RelationModel:
                               if (i := row(f)) is not None]
             if types not in masks:
                 masks[types] = len(masks)
-            core = cores.get((lo, hi, o))
-            if core is None:
-                if (lo, hi) not in templates:
-                    templates[(lo, hi)] = pairs.core(lo, hi)
-                core = cores[(lo, hi, o)] = rows_of(templates[(lo, hi)], o)
-            first = opening.get((lo, o))
-            if first is None:
-                first = opening[(lo, o)] = [rows_of(part, o) for part in pairs.opening(lo)]
-            second = closing.get((hi, o))
-            if second is None:
-                second = closing[(hi, o)] = [rows_of(part, o) for part in pairs.closing(hi)]
+            if (lo, hi) not in cores:
+                cores[(lo, hi)] = rows_of(pairs.core(lo, hi))
+            if lo not in opening:
+                opening[lo] = list(zip(*[rows_of(part) for part in pairs.opening(lo)], strict=True))
+            if hi not in closing:
+                closing[hi] = list(zip(*[rows_of(part) for part in pairs.closing(hi)], strict=True))
+            core, first, second = cores[(lo, hi)][o], opening[lo][o], closing[hi][o]
             sent = pairs.sent
             cands.append((head, tail, sent))
             examples.append([*heads[key], *fired.get((head.key, tail.key, sent.start), ()), *core,
