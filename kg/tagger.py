@@ -280,6 +280,8 @@ def _attributes(tagger: Any) -> frozenset[str]:
 
 def _outside(cands: list[Cand], tagged: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
     """The tagged spans that no typed rule candidate overlaps."""
+    if not tagged:
+        return []
     covered = bytearray(max([c.end for c in cands if c.type] + [e for _, e, _ in tagged] + [0]) + 1)
     for c in cands:
         if c.type:
