@@ -140,7 +140,7 @@ class TokenFeatures:
     def _word(self, w: str) -> tuple[list[Any], list[Any], list[Any]]:
         """The features of ``w`` itself, and what it gives the token after it and the one before it."""
         t = word_tags().get(w, "?")
-        own = ["b", f"w={w}", f"l={w[-1]}", f"l2={w[-2:]}", f"s={_shape(w)}", f"t={t}"]
+        own = [f"w={w}", f"l={w[-1]}", f"l2={w[-2:]}", f"s={_shape(w)}", f"t={t}"]
         feats: tuple[list[Any], list[Any], list[Any]] = (own, [f"p={w}"], [f"nt={t}"])
         if self.keep is not None:  # (a feature the model's dump could not show whole is kept)
             feats = tuple([f for f in part if f in self.keep or not f.isprintable()] for part in feats)  # type: ignore[assignment]
