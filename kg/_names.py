@@ -13,6 +13,7 @@ import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from kg._jiebadict import word_tags  # jieba's part-of-speech dictionary, cached
 from kg.vocab import Vocabulary
@@ -87,6 +88,17 @@ def is_name_token(tok: str) -> bool:
     return bool(tok) and NAME_RUN.fullmatch(tok) is not None
 
 
+class _Part(NamedTuple):
+    """What :meth:`NameGrammar.walk_left` reads from a token's text alone."""
+
+    ordinal: bool  # 第九
+    place: bool  # a place word (首都)
+    verb: bool  # a verb that is not a name's own (服务 is)
+    ends: bool  # the name cannot go on left of it: a stop word, a function word, a number, a verb…
+    stop_char: bool  # a stop character glued to a word jieba does not know (获贷): the name starts after it
+    verb_phrase: bool  # 继续加强, 大力推进: a verb phrase ends the name
+
+
 class NameGrammar:
     """Suffixes, generic words and the token walk, read from a :class:`~kg.vocab.Vocabulary`.
 
@@ -114,6 +126,7 @@ class NameGrammar:
         self._suffix_cache: dict[str, tuple[str, str] | None] = {}
         self._refined: dict[tuple[str, str], str] = {}
         self._has_place: dict[str, bool] = {}
+        self.part_of = functools.lru_cache(maxsize=1 << 16)(self._part_of)  # by token text, bounded
         import ahocorasick
 
         self._place_automaton = ahocorasick.Automaton()
@@ -208,6 +221,26 @@ class NameGrammar:
 
     # ------------------------------------------------------------------ the walk
 
+    def _part_of(self, tok: str) -> _Part:
+        """What ``walk_left`` reads from a token's text alone (cached: ``self.part_of``)."""
+        v, tags = self.vocab, word_tags()
+        verb = tags.get(tok, "x")[:1] == "v" and tok not in v.name_verbs
+        return _Part(
+            ordinal=_ORDINAL.fullmatch(tok) is not None,
+            place=tok in v.place_words and tok not in v.stop_tokens,
+            verb=verb,
+            ends=bool(
+                (tok in v.stop_tokens and tok not in v.name_verbs_inside)
+                or not is_name_token(tok)
+                or tags.get(tok, "x").startswith(v.stop_tags)
+                or verb
+                or (_DIGIT.search(tok) and not _LATIN.search(tok))
+                or (len(tok) > 1 and tok[0] in "余多" and tok[1] in "个家项场次批类所位名")
+            ),
+            stop_char=len(tok) > 1 and tok[0] in v.stop_chars and tok not in tags,
+            verb_phrase=len(tok) > 2 and any(tok.endswith(w) for w in (tok[-2:], tok[-3:]) if w in v.stop_tokens),
+        )
+
     def _governs(self, text: str, token: tuple[int, int], tags: dict[str, str]) -> bool:
         """A governing verb: what comes after it is its object."""
         tok = text[token[0] : token[1]]
@@ -251,7 +284,8 @@ class NameGrammar:
                     start = s  # 技术服务类科技创新券: a subtype, not 三大类 / 各类
                     j -= 1
                     continue
-            if _ORDINAL.fullmatch(tok) and first - j >= 1 and text[e] not in "大届批期次个名位":
+            part = self.part_of(tok)
+            if part.ordinal and first - j >= 1 and text[e] not in "大届批期次个名位":
                 start = s  # an ordinal inside a name: 中国水利水电第九工程局有限公司
                 j -= 1
                 continue
@@ -281,13 +315,12 @@ class NameGrammar:
                     start = s  # 之 inside a name: 创新之路建设专题研讨会, 科创之星
                     j -= 1
                     continue
-            if tok in v.place_words and tok not in v.stop_tokens:
+            if part.place:
                 start = s  # a place word whatever jieba tags it (首都 is an adverb there)
                 j -= 1
                 continue
-            verb = tags.get(tok, "x")[:1] == "v" and tok not in v.name_verbs
             if (
-                verb
+                part.verb
                 and tok not in v.stop_tokens
                 and j > 0
                 and self._governs(text, tokens[j - 1], tags)
@@ -295,19 +328,12 @@ class NameGrammar:
             ):
                 start = s  # a verb-like word right after a governing verb starts the name: 搭建启明…平台
                 break
-            if (
-                (tok in v.stop_tokens and tok not in v.name_verbs_inside)
-                or not is_name_token(tok)
-                or tags.get(tok, "x").startswith(v.stop_tags)
-                or verb
-                or (_DIGIT.search(tok) and not _LATIN.search(tok))
-                or (len(tok) > 1 and tok[0] in "余多" and tok[1] in "个家项场次批类所位名")
-            ):
+            if part.ends:
                 break
-            if len(tok) > 1 and tok[0] in v.stop_chars and tok not in tags:
+            if part.stop_char:
                 start = s + 1
                 break
-            if len(tok) > 2 and any(tok.endswith(w) for w in (tok[-2:], tok[-3:]) if w in v.stop_tokens):
+            if part.verb_phrase:
                 break  # 继续加强, 大力推进: a verb phrase ends the name
             if tokens[first][1] - s > 32:
                 break
