@@ -70,12 +70,7 @@ class Tokens(list):  # type: ignore[type-arg]
     def covering(self, start: int, end: int) -> list[tuple[int, int]]:
         """Tokens overlapping ``[start, end)``."""
         i = max(0, bisect.bisect_right(self.starts, start) - 1)
-        out = []
-        while i < len(self) and self[i][0] < end:
-            if self[i][1] > start:
-                out.append(self[i])
-            i += 1
-        return out
+        return [t for t in self[i : bisect.bisect_left(self.starts, end)] if t[1] > start]
 
     def at_or_before(self, pos: int) -> int:
         """Index of the last token starting at or before ``pos`` (-1 if none)."""
@@ -120,6 +115,7 @@ class NameGrammar:
             self.suffix_automaton.add_word(sfx, (sfx, etype))
         self.suffix_automaton.make_automaton()
         self.leading_trim = re.compile(vocab.leading_trim)
+        self._markers = re.compile("|".join(map(re.escape, vocab.specific_markers)) or "(?!)")  # 国家, 中国 …
         self._continuation = tuple(vocab.suffix_continuation)
         self._event_ends = frozenset(sfx[-1] for sfx in vocab.suffixes.get("Event", ()))  # 赛 会 坛 …
         self._generic_cache: dict[str, bool] = {}
@@ -210,7 +206,7 @@ class NameGrammar:
         if suffix in self.vocab.weak_suffixes:  # a place alone does not make 国际科创中心 or 海外项目 a name
             core = [t for t in core if not any(t.startswith(m) for m in markers) and not self.is_place(t)]
             return any(not self.generic(t) and not t.isdigit() for t in core)
-        if any(prefix.startswith(m) or m in prefix for m in markers) or self.has_place(prefix):
+        if self._markers.search(prefix) or self.has_place(prefix):
             return True
         if _LATIN.search(prefix):
             return True
