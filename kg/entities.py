@@ -181,8 +181,9 @@ class NamePatterns:
         self._after_name = re.compile(f"{self._title_after}|{self._verbs_after}")
         self._before_name = re.compile(self._title_before)
         # a contact's name before a telephone number: 联系人及电话：王燕 021-12345678, 张三：13912345678
+        # (the lookahead, a character a match can open with, spares the search most positions of the text)
         self._phone = re.compile(
-            rf"(?<=[{CJK}])\s*(?:电话|手机|联系电话)?\s*[：:]?\s*(?:1[3-9]\d{{9}}|0\d{{2,3}}-?\d{{7,8}}|\d{{8}})(?!\d)"
+            rf"(?=[\s电手联：:\d])(?<=[{CJK}])\s*(?:电话|手机|联系电话)?\s*[：:]?\s*(?:1[3-9]\d{{9}}|0\d{{2,3}}-?\d{{7,8}}|\d{{8}})(?!\d)"
         )
         self._fields = re.compile(rf"(?:{_alt(vocab.person_fields)})\s*[：:]?\s*([{CJK}]{{2,4}})")
         self._list_tail = re.compile(
