@@ -92,6 +92,7 @@ class _Part(NamedTuple):
     ends: bool  # the name cannot go on left of it: a stop word, a function word, a number, a verb…
     stop_char: bool  # a stop character glued to a word jieba does not know (获贷): the name starts after it
     verb_phrase: bool  # 继续加强, 大力推进: a verb phrase ends the name
+    leads: bool  # a clause-initial verb or adjective governs the name, it is not part of it (打造, 健全)
 
 
 class NameGrammar:
@@ -220,7 +221,8 @@ class NameGrammar:
     def _part_of(self, tok: str) -> _Part:
         """What ``walk_left`` reads from a token's text alone (cached: ``self.part_of``)."""
         v, tags = self.vocab, word_tags()
-        verb = tags.get(tok, "x")[:1] == "v" and tok not in v.name_verbs
+        tag = tags.get(tok, "")
+        verb = tag[:1] == "v" and tok not in v.name_verbs
         return _Part(
             ordinal=_ORDINAL.fullmatch(tok) is not None,
             place=tok in v.place_words and tok not in v.stop_tokens,
@@ -235,6 +237,12 @@ class NameGrammar:
             ),
             stop_char=len(tok) > 1 and tok[0] in v.stop_chars and tok not in tags,
             verb_phrase=len(tok) > 2 and any(tok.endswith(w) for w in (tok[-2:], tok[-3:]) if w in v.stop_tokens),
+            leads=(
+                (tag.startswith("v") and tag != "vn" and (tok in v.name_verbs or tok in v.stop_tokens))
+                or tag == "a"
+                or tok in v.stop_tokens
+                or tok in v.leading_verbs
+            ),
         )
 
     def _governs(self, text: str, token: tuple[int, int], tags: dict[str, str]) -> bool:
@@ -340,14 +348,7 @@ class NameGrammar:
             k = tokens.starting_at(start)
             if k is None or k >= first:
                 break
-            tok = text[tokens[k][0] : tokens[k][1]]
-            tag = tags.get(tok, "")
-            if (
-                (tag.startswith("v") and tag != "vn" and (tok in v.name_verbs or tok in v.stop_tokens))
-                or tag == "a"
-                or tok in v.stop_tokens
-                or tok in v.leading_verbs
-            ):
+            if self.part_of(text[tokens[k][0] : tokens[k][1]]).leads:
                 start = tokens[k + 1][0]
                 continue
             break
