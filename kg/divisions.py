@@ -23,7 +23,7 @@ Example
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -88,7 +88,10 @@ class Divisions:
         self._prefixes = frozenset(
             n for e in self.entries if e.level != "region" for n in (e.label, *e.aliases)
         )
-        self._max_prefix = max(len(n) for n in self._prefixes)
+        # the lengths of those names by their first and by their last character, longest first:
+        # a run of names is read trying only the lengths a name there can have
+        self._lengths_from = _lengths_by(self._prefixes, 0)
+        self._lengths_to = _lengths_by(self._prefixes, -1)
         self._automaton = self._build_automaton()
         self._parsed: dict[str, tuple[str | None, str | None, str] | None] = {}
 
@@ -173,8 +176,8 @@ class Divisions:
         v = self.vocab
         pos, place = 0, None
         while True:
-            for k in range(min(self._max_prefix, len(name) - pos), 1, -1):
-                if name[pos : pos + k] in self._prefixes:
+            for k in self._lengths_from.get(name[pos : pos + 1], ()):
+                if k <= len(name) - pos and name[pos : pos + k] in self._prefixes:
                     place, pos = name[pos : pos + k], pos + k
                     break
             else:
@@ -211,8 +214,8 @@ class Divisions:
         """Start of the run of division names (江苏省徐州市) that ends at ``end``, if any."""
         pos = end
         while True:
-            for k in range(min(self._max_prefix, pos), 1, -1):
-                if text[pos - k : pos] in self._prefixes:
+            for k in self._lengths_to.get(text[pos - 1 : pos], ()):
+                if k <= pos and text[pos - k : pos] in self._prefixes:
                     pos -= k
                     break
             else:
@@ -286,13 +289,22 @@ class Divisions:
         """End of the run of division names that starts at ``pos``, if any."""
         end = pos
         while True:
-            for k in range(min(self._max_prefix, len(text) - end), 1, -1):
-                if text[end : end + k] in self._prefixes:
+            for k in self._lengths_from.get(text[end : end + 1], ()):
+                if k <= len(text) - end and text[end : end + k] in self._prefixes:
                     end += k
                     break
             else:
                 break
         return end if end > pos else None
+
+
+def _lengths_by(names: Iterable[str], at: int) -> dict[str, tuple[int, ...]]:
+    """The lengths of ``names`` (two characters or more) by their character at ``at``, longest first."""
+    lengths: dict[str, set[int]] = {}
+    for n in names:
+        if len(n) >= 2:
+            lengths.setdefault(n[at], set()).add(len(n))
+    return {c: tuple(sorted(ks, reverse=True)) for c, ks in lengths.items()}
 
 
 #: What joins the members of an enumeration of bodies.
