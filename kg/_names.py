@@ -67,10 +67,10 @@ class Tokens(list):  # type: ignore[type-arg]
         i = bisect.bisect_left(self.ends, pos)
         return i if i < len(self.ends) and self.ends[i] == pos else None
 
-    def covering(self, start: int, end: int) -> list[tuple[int, int]]:
-        """Tokens overlapping ``[start, end)``."""
+    def texts(self, text: str, start: int, end: int) -> list[str]:
+        """The texts of the tokens overlapping ``[start, end)``, cut to it."""
         i = max(0, bisect.bisect_right(self.starts, start) - 1)
-        return [t for t in self[i : bisect.bisect_left(self.starts, end)] if t[1] > start]
+        return [text[max(s, start) : min(e, end)] for s, e in self[i : bisect.bisect_left(self.starts, end)] if e > start]
 
     def at_or_before(self, pos: int) -> int:
         """Index of the last token starting at or before ``pos`` (-1 if none)."""

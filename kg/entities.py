@@ -367,7 +367,7 @@ class NamePatterns:
                 or _VAGUE.search(prefix)
             ):
                 continue
-            toks = [text[max(s, start) : min(e, s0)] for s, e in tokens.covering(start, s0)]
+            toks = tokens.texts(text, start, s0)
             subtype = _SUBTYPE.search(text, start, end)
             if not (subtype and subtype.group(1) in self.known) and not g.specific(prefix, toks, etype, suffix):
                 continue
