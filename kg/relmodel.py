@@ -209,13 +209,10 @@ def candidates(doc: Any, found: Sequence[tuple[str, str, str, Sentence]], allowe
     """
     out: list[Candidate] = []
     fired = _fired(found)
-    body: list[str] = []
-    at = None
-    for head, tail, pairs, lo, hi in _pairs(doc, allowed, triggers):
-        if at != (pairs, lo, hi):
-            at, body = (pairs, lo, hi), pairs.body(lo, hi)
-        sent = pairs.sent
-        out.append((head, tail, sent, pair_features(head, tail, body, fired.get((head.key, tail.key, sent.start), ()))))
+    for pairs, lo, hi, ordered in _pairs(doc, allowed, triggers):
+        body, sent = pairs.body(lo, hi), pairs.sent
+        out.extend((head, tail, sent, pair_features(head, tail, body, fired.get((head.key, tail.key, sent.start), ())))
+                   for head, tail in ordered)
     return out
 
 
@@ -228,9 +225,11 @@ def _fired(found: Sequence[tuple[str, str, str, Sentence]]) -> dict[tuple[str, s
     return fired
 
 
-def _pairs(doc: Any, allowed: set[str] | None, triggers: TriggerIndex) -> Iterator[tuple[Ref, Ref, _SentencePairs, int, int]]:
-    """``(head, tail, pairs, lo, hi)`` for every ordered pair the classifier scores: ``head`` and
-    ``tail`` are ``pairs.ms[lo]`` and ``pairs.ms[hi]`` in either order."""
+def _pairs(doc: Any, allowed: set[str] | None,
+           triggers: TriggerIndex) -> Iterator[tuple[_SentencePairs, int, int, list[tuple[Ref, Ref]]]]:
+    """``(pairs, lo, hi, ordered)`` for every two mentions ``pairs.ms[lo]``, ``pairs.ms[hi]`` of a
+    sentence with an ordered pair the classifier scores: ``ordered``, the ``(head, tail)`` of either
+    order whose types some relation admits."""
     from kg.nlp import doc_text, token_spans
 
     ctx = PairContext(doc_text(doc), token_spans(doc), triggers)
@@ -245,9 +244,10 @@ def _pairs(doc: Any, allowed: set[str] | None, triggers: TriggerIndex) -> Iterat
                 a, b = ms[lo], ms[hi]
                 if a.key == b.key:
                     continue
-                for head, tail in ((a, b), (b, a)):
-                    if allowed is None or f"{head.type}>{tail.type}" in allowed:
-                        yield head, tail, pairs, lo, hi
+                ordered = [(head, tail) for head, tail in ((a, b), (b, a))
+                           if allowed is None or f"{head.type}>{tail.type}" in allowed]
+                if ordered:
+                    yield pairs, lo, hi, ordered
 
 
 class _Rows:
@@ -299,6 +299,9 @@ class RelationModel:
             self.allowed_by = {rel: set(pairs) for rel, pairs in meta["allowed"].items()}
             self.allowed = set().union(*self.allowed_by.values())
         self.rows = _Rows(self.model) if self.model is not None else None
+        self._heads: dict[tuple[str, str, int], list[int]] = {}  # per type pair and order: types=, order=, tt=
+        self._masks: dict[tuple[str, str], int] = {}  # per type pair, its row of ``_admits``
+        self._admits: Any = None  # per type pair, the labels the ontology admits (``none`` always)
 
     def __call__(self, doc: Any) -> Any:
         doc = self.rules(doc)
@@ -321,49 +324,48 @@ class RelationModel:
         rows_of, row = self.rows.of, self.model.row
         fired = {k: [i for r in dict.fromkeys(names) if (i := row(f"rule={r}")) is not None]
                  for k, names in _fired(found).items()}
-        heads: dict[tuple[str, str, int], list[int]] = {}  # types=, order=, tt=
-        masks: dict[tuple[str, str], int] = {}  # per type pair, the labels the ontology admits (``none`` always)
+        heads, masks = self._heads, self._masks
+        admits: list[int] = []
         cands: list[tuple[Ref, Ref, Sentence]] = []
         examples: list[list[int]] = []
-        admits: list[int] = []
         sent_pairs = None
-        # the rows of a sentence's parts, for either order (both orders of a pair are usually scored)
-        cores: dict[tuple[int, int], tuple[list[int], list[int]]] = {}
+        # the rows of a sentence's mentions as the first or the second of a pair, for either order
         opening: dict[int, list[tuple[list[int], ...]]] = {}
         closing: dict[int, list[tuple[list[int], ...]]] = {}
-        for head, tail, pairs, lo, hi in _pairs(doc, self.allowed, self.triggers):
+        for pairs, lo, hi, ordered in _pairs(doc, self.allowed, self.triggers):
             if pairs is not sent_pairs:
                 sent_pairs = pairs
-                cores.clear()
                 opening.clear()
                 closing.clear()
-            o = 0 if head.start <= tail.start else 1
-            types = (head.type, tail.type)
-            key = (*types, o)
-            if key not in heads:
-                order = ("ht", "th")[o]
-                pair = f"{head.type}>{tail.type}"
-                heads[key] = [i for f in (f"types={pair}", f"order={order}", f"tt={pair}|{order}")
-                              if (i := row(f)) is not None]
-            if types not in masks:
-                masks[types] = len(masks)
-            if (lo, hi) not in cores:
-                cores[(lo, hi)] = rows_of(pairs.core(lo, hi))
+            cores = rows_of(pairs.core(lo, hi))
             if lo not in opening:
                 opening[lo] = list(zip(*[rows_of(part) for part in pairs.opening(lo)], strict=True))
             if hi not in closing:
                 closing[hi] = list(zip(*[rows_of(part) for part in pairs.closing(hi)], strict=True))
-            core, first, second = cores[(lo, hi)][o], opening[lo][o], closing[hi][o]
             sent = pairs.sent
-            cands.append((head, tail, sent))
-            examples.append([*heads[key], *fired.get((head.key, tail.key, sent.start), ()), *core,
-                             *first[0], *second[0], *first[1], *second[1], *first[2]])
-            admits.append(masks[types])
+            for head, tail in ordered:
+                o = 0 if head.start <= tail.start else 1
+                types = (head.type, tail.type)
+                key = (*types, o)
+                if key not in heads:
+                    order = ("ht", "th")[o]
+                    pair = f"{head.type}>{tail.type}"
+                    heads[key] = [i for f in (f"types={pair}", f"order={order}", f"tt={pair}|{order}")
+                                  if (i := row(f)) is not None]
+                if types not in masks:
+                    masks[types] = len(masks)
+                core, first, second = cores[o], opening[lo][o], closing[hi][o]
+                cands.append((head, tail, sent))
+                examples.append([*heads[key], *fired.get((head.key, tail.key, sent.start), ()), *core,
+                                 *first[0], *second[0], *first[1], *second[1], *first[2]])
+                admits.append(masks[types])
         if not cands:
             return []
         probs = self.model.probabilities_rows(examples)
-        mask = np.array([[c == NONE or f"{h}>{t}" in self.allowed_by.get(c, ()) for c in classes] for h, t in masks])
-        admitted = np.where(mask[np.array(admits)], probs, -1.0)
+        if self._admits is None or len(self._admits) < len(masks):
+            self._admits = np.array([[c == NONE or f"{h}>{t}" in self.allowed_by.get(c, ()) for c in classes]
+                                     for h, t in masks])
+        admitted = np.where(self._admits[np.array(admits)], probs, -1.0)
         best = admitted.argmax(axis=1)  # the first of equals, as the class order is fixed
         return [(head, tail, sent, classes[i], p)
                 for (head, tail, sent), i, p in zip(cands, best.tolist(), admitted.max(axis=1).tolist(), strict=True)]
