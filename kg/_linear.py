@@ -102,11 +102,13 @@ class LinearModel:
         for example in examples:
             starts.append(len(rows))
             rows.extend(example)
-        scores = np.tile(self._bias, (len(examples), 1))
-        if rows:  # the rows of each example's features, summed per example (examples are contiguous)
-            sums = np.add.reduceat(self._matrix[np.array(rows)], np.array(starts).clip(max=len(rows) - 1))
-            empty = np.diff(np.array([*starts, len(rows)])) == 0
-            scores += np.where(empty[:, None], 0.0, sums)
+        if not rows:
+            scores = np.tile(self._bias, (len(examples), 1))
+        else:  # the rows of each example's features, summed per example (examples are contiguous)
+            at = np.fromiter(starts, np.intp, len(starts))
+            sums = np.add.reduceat(self._matrix[np.fromiter(rows, np.intp, len(rows))], at.clip(max=len(rows) - 1))
+            sums[np.diff(at, append=len(rows)) == 0] = 0.0  # (reduceat gives an empty example the next row)
+            scores = self._bias + sums
         scores -= scores.max(axis=1, keepdims=True)
         exps = np.exp(scores)
         return exps / exps.sum(axis=1, keepdims=True)

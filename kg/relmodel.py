@@ -365,7 +365,7 @@ class RelationModel:
         if self._admits is None or len(self._admits) < len(masks):
             self._admits = np.array([[c == NONE or f"{h}>{t}" in self.allowed_by.get(c, ()) for c in classes]
                                      for h, t in masks])
-        admitted = np.where(self._admits[np.array(admits)], probs, -1.0)
+        admitted = np.where(self._admits[np.fromiter(admits, np.intp, len(admits))], probs, -1.0)
         best = admitted.argmax(axis=1)  # the first of equals, as the class order is fixed
         return [(head, tail, sent, classes[i], p)
                 for (head, tail, sent), i, p in zip(cands, best.tolist(), admitted.max(axis=1).tolist(), strict=True)]
