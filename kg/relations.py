@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from kg.discourse import DELIVERABLE, ORG_LIKE, _Openers
@@ -95,7 +96,13 @@ class Ctx:
         return self.text[a.end : b.start]
 
     def opener(self, ms: Sequence[Ref] | None = None) -> Ref | None:
-        return self.openers.opener(self.text, self.sent, self.ms if ms is None else ms)
+        """The name the sentence opens with, as its subject (of ``ms``: of all its mentions)."""
+        return self.subject if ms is None else self.openers.opener(self.text, self.sent, ms)
+
+    @cached_property
+    def subject(self) -> Ref | None:
+        """:meth:`opener` of all the sentence's mentions (found once, when first asked)."""
+        return self.openers.opener(self.text, self.sent, self.ms)
 
 
 class RelationRules:
@@ -295,6 +302,10 @@ ADMIN_POSSESSIVE = rule("administeredBy:possessive", "administeredBy", 0.75)
 ADMIN_DESCRIBED = rule("administeredBy:described", "administeredBy", 0.75)
 
 
+_OF = re.compile(r"\s*的\s*[“\"]?")
+_BY = re.compile(r"[\s“”]*由\s*")
+
+
 @family
 def administered_by(c: Ctx) -> Iterator[tuple[Ref, Rule, Ref]]:
     """X 由 A 主办/主管; A … 建设/打造/组织 … X; the paragraph's agency after 一是…."""
@@ -304,11 +315,11 @@ def administered_by(c: Ctx) -> Iterator[tuple[Ref, Rule, Ref]]:
         if x.type not in DELIVERABLE:
             continue
         # A 的 “X”: 中国银行的“高新贷”
-        if i > 0 and ms[i - 1].type in ORG_LIKE and re.fullmatch(r"\s*的\s*[“\"]?", c.between(ms[i - 1], x)):
+        if i > 0 and ms[i - 1].type in ORG_LIKE and _OF.fullmatch(c.between(ms[i - 1], x)):
             yield x, ADMIN_POSSESSIVE, ms[i - 1]
             continue
         # X 由 A（、B）主办/运营/主管(，C、D 共同承办)
-        if i + 1 < len(ms) and ms[i + 1].type in ORG_LIKE and re.fullmatch(r"[\s“”]*由\s*", c.between(x, ms[i + 1])):
+        if i + 1 < len(ms) and ms[i + 1].type in ORG_LIKE and _BY.fullmatch(c.between(x, ms[i + 1])):
             group = [g for g in _group_after(c, i + 1) if g.type in ORG_LIKE]
             verb = c.t.passive.match(text, group[-1].end)
             if verb:
@@ -382,6 +393,9 @@ TARGETS_TRIGGER = rule("targets:trigger", "targets", 0.8)
 TARGETS_FOR = rule("targets:for", "targets", 0.75)
 
 
+_FOR_BEFORE = re.compile(r"(?:为|向)[^，。；]*$")
+
+
 @family
 def targets(c: Ctx) -> Iterator[tuple[Ref, Rule, Ref]]:
     """Who a program or platform is for: 面向 T 的 X; X 为 N 家 T 提供; X 主要支持/惠及 T."""
@@ -400,7 +414,7 @@ def targets(c: Ctx) -> Iterator[tuple[Ref, Rule, Ref]]:
                 for g in group:
                     yield y, TARGETS_FOR, g
                 continue
-        if re.search(r"(?:为|向)[^，。；]*$", lead) and re.match(rf"[^，。；]{{0,12}}(?:{deliver})", text[group[-1].end : group[-1].end + 16]):
+        if _FOR_BEFORE.search(lead) and re.match(rf"[^，。；]{{0,12}}(?:{deliver})", text[group[-1].end : group[-1].end + 16]):
             r = TARGETS_FOR  # X 为 N 家 T 提供 …
         elif c.t.targets.search(lead) and text[group[-1].end : group[-1].end + 1] != "的":
             r = TARGETS_TRIGGER
@@ -446,7 +460,6 @@ def supports(c: Ctx) -> Iterator[tuple[Ref, Rule, Ref]]:
     one named before the trigger in the same clause, else what the section heading named.
     """
     text, ms, sent = c.text, c.ms, c.sent
-    opener = c.opener()
     for j, t in enumerate(ms):
         if t.type not in _SUPPORTABLE or (j > 0 and _group_before(c, j)[0] is not t):
             continue
@@ -456,6 +469,7 @@ def supports(c: Ctx) -> Iterator[tuple[Ref, Rule, Ref]]:
             continue
         at = t.start - len(lead) + trig.start()
         subj: Ref | None
+        opener = c.opener()
         if opener is not None and opener.type in ORG_LIKE and opener.end <= at:
             subj = opener
         else:
@@ -513,6 +527,7 @@ def participates(c: Ctx) -> Iterator[tuple[Ref, Rule, Ref]]:
 PARTNERS = rule("partnerOf:with", "partnerOf", 0.65)
 SIGNS = rule("partnerOf:signing", "partnerOf", 0.65)
 _ORG_OR_PLATFORM = ORG_LIKE | {"Platform"}
+_WITH_BEFORE = re.compile(r"与$")
 
 
 @family
@@ -532,7 +547,7 @@ def partners(c: Ctx) -> Iterator[tuple[Ref, Rule, Ref]]:
                 for g in signers[1:]:
                     yield x, SIGNS, g
         pre = text[max(sent.start, x.start - 6) : x.start]
-        if c.t.partner_before.search(pre) or (re.search(r"与$", pre) and c.t.partner_after.search(text[x.end : x.end + 20] or "")):
+        if c.t.partner_before.search(pre) or (_WITH_BEFORE.search(pre) and c.t.partner_after.search(text[x.end : x.end + 20] or "")):
             subj = _agent(c, ms[:i], x.start, _ORG_OR_PLATFORM) or c.state.subject
             if subj is not None and subj.type in _ORG_OR_PLATFORM:
                 for g in _group_after(c, i):
@@ -546,6 +561,7 @@ PART_AMONG = rule("partOf:among", "partOf", 0.7)
 PART_NAME = rule("partOf:name", "partOf", 0.7)
 PART_DASH = rule("partOf:dash", "partOf", 0.6)
 PART_INTEGRATES = rule("partOf:integrates", "partOf", 0.7)
+_AMONG_BEFORE = re.compile(r"其中[，,]?\s*$")
 
 
 @family
@@ -553,7 +569,7 @@ def part_of(c: Ctx) -> Iterator[tuple[Ref, Rule, Ref]]:
     """Y …，其中 X; 技术服务类科技创新券 ⊂ 科技创新券; 论坛——大会; Y 集成/包括 X、Z."""
     text, ms = c.text, c.ms
     for i, x in enumerate(ms):
-        if re.search(r"其中[，,]?\s*$", text[max(0, x.start - 6) : x.start]):
+        if _AMONG_BEFORE.search(text[max(0, x.start - 6) : x.start]):
             y = next((m for m in reversed(ms[:i]) if m.type == x.type and m.key != x.key), None)
             if y is not None:
                 yield x, PART_AMONG, y
