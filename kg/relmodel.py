@@ -77,10 +77,8 @@ class TriggerIndex:
 
     def find(self, piece: str) -> list[str]:
         """The trigger classes with a word in ``piece``."""
-        found: set[str] = set()
-        for m in self.pattern.finditer(piece):
-            found.update(self.classes[m.group()])
-        return sorted(found)
+        words = self.pattern.findall(piece)
+        return sorted({c for w in words for c in self.classes[w]}) if words else []
 
 
 class PairContext:
@@ -90,7 +88,7 @@ class PairContext:
         self.text = text
         toks = tokens_of(toks)
         self.starts, self.ends = toks.starts, toks.ends
-        self.tokens = [text[s:e].strip() for s, e in toks]
+        self.tokens = [text[s:e].strip() for s, e in zip(self.starts, self.ends, strict=True)]
         self.triggers = triggers
 
     def words(self, a: int, b: int, *, first: int = 0, last: int = 0) -> list[str]:
@@ -100,20 +98,27 @@ class PairContext:
             j = min(j, i + first + 3)  # a few more: some tokens are blank
         elif last:
             i = max(i, j - last - 3)
-        words = [w for w in self.tokens[i:j] if w]
+        words = [*filter(None, self.tokens[i:j])]
         return words[:first] if first else words[-last:] if last else words
+
+    def edge_words(self, a: int, b: int, n: int) -> tuple[list[str], list[str]]:
+        """``words(a, b, first=n)`` and ``words(a, b, last=n)`` (one search for both)."""
+        i, j = bisect_left(self.starts, a), bisect_right(self.ends, b)
+        tokens = self.tokens
+        return [*filter(None, tokens[i : min(j, i + n + 3)])][:n], [*filter(None, tokens[max(i, j - n - 3) : j])][-n:]
 
     def classes(self, a: int, b: int) -> list[str]:
         """The trigger classes (``ontology/relations.toml``) with a word in ``[a, b)``."""
         return self.triggers.find(self.text[a:b]) if b > a else []
 
 
-def _list_start(ctx: PairContext, ms: Sequence[Ref], j: int) -> int:
-    """Where the enumeration holding ``ms[j]`` starts (A、B和C: the start of A), else ``ms[j].start``."""
-    k = j
-    while k > 0 and _LIST_SEP.fullmatch(ctx.text[ms[k - 1].end : ms[k].start]) and ms[k - 1].end <= ms[k].start:
-        k -= 1
-    return ms[k].start
+def _list_starts(ctx: PairContext, ms: Sequence[Ref]) -> list[int]:
+    """Where the enumeration holding each of ``ms`` starts (A、B和C: the start of A), else where it starts."""
+    starts: list[int] = []
+    for k, m in enumerate(ms):
+        listed = k > 0 and _LIST_SEP.fullmatch(ctx.text[ms[k - 1].end : m.start]) and ms[k - 1].end <= m.start
+        starts.append(starts[-1] if listed else m.start)
+    return starts
 
 
 class _SentencePairs:
@@ -128,7 +133,7 @@ class _SentencePairs:
 
     def __init__(self, ctx: PairContext, sent: Sentence, ms: Sequence[Ref]) -> None:
         self.ctx, self.sent, self.ms = ctx, sent, ms
-        self.runs = [_list_start(ctx, ms, j) for j in range(len(ms))]
+        self.runs = _list_starts(ctx, ms)
         self.run_index = {m.start: k for k, m in enumerate(ms)}
         self._opening: dict[int, tuple[list[str], list[str], list[str]]] = {}
         self._closing: dict[int, tuple[list[str], list[str]]] = {}
@@ -174,11 +179,12 @@ class _SentencePairs:
             feats.append("adjacent_list")
         if len(gap) <= 6:
             feats.append(f"gap={gap}|{{o}}")
-        words = {*ctx.words(first.end, gap_end, first=3), *ctx.words(first.end, gap_end, last=3)}
-        feats.extend(f"bw={w}|{{o}}" for w in words)
-        classes = set().union(*self.stretch[lo:last]) if last > lo else set()
-        feats.extend(f"tg={c}|{{o}}" for c in classes)
-        feats.extend(f"p={p}" for p in "，；：（" if p in gap)
+        leading, trailing = ctx.edge_words(first.end, gap_end, 3)
+        feats += [f"bw={w}|{{o}}" for w in {*leading, *trailing}]
+        if last > lo:
+            feats += [f"tg={c}|{{o}}" for c in set().union(*self.stretch[lo:last])]
+        if gap:
+            feats += [f"p={p}" for p in "，；：（" if p in gap]
         return feats
 
     def body(self, lo: int, hi: int) -> list[str]:
@@ -234,6 +240,8 @@ def _pairs(doc: Any, allowed: set[str] | None,
 
     ctx = PairContext(doc_text(doc), token_spans(doc), triggers)
     for state in doc._.discourse or []:
+        if len(state.mentions) + len(state.anaphors) < 2:
+            continue  # no pair
         ms = sorted({(m.start, m.end): m for m in [*state.mentions, *state.anaphors]}.values(),
                     key=lambda m: (m.start, m.end))
         if len(ms) < 2:
@@ -299,7 +307,7 @@ class RelationModel:
             self.allowed_by = {rel: set(pairs) for rel, pairs in meta["allowed"].items()}
             self.allowed = set().union(*self.allowed_by.values())
         self.rows = _Rows(self.model) if self.model is not None else None
-        self._heads: dict[tuple[str, str, int], list[int]] = {}  # per type pair and order: types=, order=, tt=
+        self._kinds: dict[tuple[str, str, int], tuple[list[int], int]] = {}  # see :meth:`_kind`
         self._masks: dict[tuple[str, str], int] = {}  # per type pair, its row of ``_admits``
         self._admits: Any = None  # per type pair, the labels the ontology admits (``none`` always)
 
@@ -324,7 +332,7 @@ class RelationModel:
         rows_of, row = self.rows.of, self.model.row
         fired = {k: [i for r in dict.fromkeys(names) if (i := row(f"rule={r}")) is not None]
                  for k, names in _fired(found).items()}
-        heads, masks = self._heads, self._masks
+        kinds = self._kinds
         admits: list[int] = []
         cands: list[tuple[Ref, Ref, Sentence]] = []
         examples: list[list[int]] = []
@@ -342,33 +350,35 @@ class RelationModel:
                 opening[lo] = list(zip(*[rows_of(part) for part in pairs.opening(lo)], strict=True))
             if hi not in closing:
                 closing[hi] = list(zip(*[rows_of(part) for part in pairs.closing(hi)], strict=True))
-            sent = pairs.sent
+            first, second, sent = opening[lo], closing[hi], pairs.sent
             for head, tail in ordered:
                 o = 0 if head.start <= tail.start else 1
-                types = (head.type, tail.type)
-                key = (*types, o)
-                if key not in heads:
-                    order = ("ht", "th")[o]
-                    pair = f"{head.type}>{tail.type}"
-                    heads[key] = [i for f in (f"types={pair}", f"order={order}", f"tt={pair}|{order}")
-                                  if (i := row(f)) is not None]
-                if types not in masks:
-                    masks[types] = len(masks)
-                core, first, second = cores[o], opening[lo][o], closing[hi][o]
+                heads, mask = kinds.get((head.type, tail.type, o)) or self._kind(head.type, tail.type, o)
+                (before_words, before_classes, opens), (after_words, after_classes) = first[o], second[o]
                 cands.append((head, tail, sent))
-                examples.append([*heads[key], *fired.get((head.key, tail.key, sent.start), ()), *core,
-                                 *first[0], *second[0], *first[1], *second[1], *first[2]])
-                admits.append(masks[types])
+                examples.append([*heads, *fired.get((head.key, tail.key, sent.start), ()), *cores[o],
+                                 *before_words, *after_words, *before_classes, *after_classes, *opens])
+                admits.append(mask)
         if not cands:
             return []
         probs = self.model.probabilities_rows(examples)
-        if self._admits is None or len(self._admits) < len(masks):
+        if self._admits is None or len(self._admits) < len(self._masks):
             self._admits = np.array([[c == NONE or f"{h}>{t}" in self.allowed_by.get(c, ()) for c in classes]
-                                     for h, t in masks])
+                                     for h, t in self._masks])
         admitted = np.where(self._admits[np.fromiter(admits, np.intp, len(admits))], probs, -1.0)
         best = admitted.argmax(axis=1)  # the first of equals, as the class order is fixed
         return [(head, tail, sent, classes[i], p)
                 for (head, tail, sent), i, p in zip(cands, best.tolist(), admitted.max(axis=1).tolist(), strict=True)]
+
+    def _kind(self, head: str, tail: str, o: int) -> tuple[list[int], int]:
+        """For a pair of types ``head>tail`` in order ``o`` (0: the head first): the rows of its ``types=``,
+        ``order=`` and ``tt=`` features, and the row of ``_admits`` of its type pair (kept across documents)."""
+        assert self.model is not None
+        order, pair, row = ("ht", "th")[o], f"{head}>{tail}", self.model.row
+        rows = [i for f in (f"types={pair}", f"order={order}", f"tt={pair}|{order}") if (i := row(f)) is not None]
+        mask = self._masks.setdefault((head, tail), len(self._masks))
+        hit = self._kinds[(head, tail, o)] = (rows, mask)
+        return hit
 
     def combine(self, found: list[tuple[str, str, str, Sentence]],
                 scored: list[tuple[Ref, Ref, Sentence, str, float]]) -> list[tuple[str, str, str, Sentence]]:
