@@ -55,6 +55,12 @@ def _bucket(n: int, edges: Sequence[int] = (0, 2, 5, 10, 20, 40)) -> str:
     return "more"
 
 
+#: ``dist=`` of each gap length up to 40 and ``nb=`` of each number of names between up to 8 (beyond: ``more``)
+_DIST = [f"dist={_bucket(n)}" for n in range(41)]
+_BETWEEN = [f"nb={_bucket(n, (0, 1, 2, 4, 8))}" for n in range(9)]
+#: the punctuation that ``p=`` features tell
+_PUNCTUATION = [(p, f"p={p}") for p in "，；：（"]
+
 _LIST_SEP = re.compile(r"[、和与及，,\s“”\"]*|以及")
 
 
@@ -173,8 +179,8 @@ class _SentencePairs:
             gap_end, last = run, self.run_index.get(run, hi)
             feats.append("in_list")
         gap = text[first.end : gap_end]
-        feats.append(f"dist={_bucket(len(gap))}")
-        feats.append(f"nb={_bucket(hi - lo - 1, (0, 1, 2, 4, 8))}")
+        feats.append(_DIST[len(gap)] if len(gap) < len(_DIST) else "dist=more")
+        feats.append(_BETWEEN[hi - lo - 1] if hi - lo - 1 < len(_BETWEEN) else "nb=more")
         if _LIST_SEP.fullmatch(text[first.end : second.start]):
             feats.append("adjacent_list")
         if len(gap) <= 6:
@@ -184,7 +190,7 @@ class _SentencePairs:
         if last > lo:
             feats += [f"tg={c}|{{o}}" for c in set().union(*self.stretch[lo:last])]
         if gap:
-            feats += [f"p={p}" for p in "，；：（" if p in gap]
+            feats += [f for p, f in _PUNCTUATION if p in gap]
         return feats
 
     def body(self, lo: int, hi: int) -> list[str]:
