@@ -186,9 +186,9 @@ class _SentencePairs:
         if len(gap) <= 6:
             feats.append(f"gap={gap}|{{o}}")
         leading, trailing = ctx.edge_words(first.end, gap_end, 3)
-        feats += [f"bw={w}|{{o}}" for w in {*leading, *trailing}]
+        feats += [f"bw={w}|{{o}}" for w in sorted({*leading, *trailing})]  # sorted: the rows sum in one order
         if last > lo:
-            feats += [f"tg={c}|{{o}}" for c in set().union(*self.stretch[lo:last])]
+            feats += [f"tg={c}|{{o}}" for c in sorted(set().union(*self.stretch[lo:last]))]
         if gap:
             feats += [f for p, f in _PUNCTUATION if p in gap]
         return feats
