@@ -13,12 +13,15 @@ import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from kg._jiebadict import word_tags  # jieba's part-of-speech dictionary, cached
 from kg.vocab import Vocabulary
 
-__all__ = ["CJK", "Cand", "NameGrammar", "Tokens", "word_tags"]
+K = TypeVar("K")
+V = TypeVar("V")
+
+__all__ = ["CACHE_LIMIT", "CJK", "Cand", "NameGrammar", "Tokens", "remember", "word_tags"]
 
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
 NAME_CHAR = re.compile(rf"[{CJK}A-Za-z0-9·\-/+&]")
@@ -37,6 +40,18 @@ class Cand:
     rule: str
     canonical: str | None = None
     priority: int = 0  # higher wins among spans of equal length
+
+
+#: How many texts a text-keyed cache keeps before it starts again: a build reads texts without end.
+CACHE_LIMIT = 1 << 16
+
+
+def remember(cache: dict[K, V], key: K, value: V) -> V:
+    """``cache[key] = value``, emptying ``cache`` first when it holds :data:`CACHE_LIMIT` entries."""
+    if len(cache) >= CACHE_LIMIT:
+        cache.clear()
+    cache[key] = value
+    return value
 
 
 class Tokens(list):  # type: ignore[type-arg]
@@ -123,7 +138,7 @@ class NameGrammar:
         self._suffix_cache: dict[str, tuple[str, str] | None] = {}
         self._refined: dict[tuple[str, str], str] = {}
         self._has_place: dict[str, bool] = {}
-        self.part_of = functools.lru_cache(maxsize=1 << 16)(self._part_of)  # by token text, bounded
+        self.part_of = functools.lru_cache(maxsize=CACHE_LIMIT)(self._part_of)  # by token text, bounded
         import ahocorasick
 
         self._place_automaton = ahocorasick.Automaton()
@@ -140,8 +155,7 @@ class NameGrammar:
         if name in self._suffix_cache:
             return self._suffix_cache[name]
         hit = next(((sfx, etype) for sfx, etype in self.suffixes if name.endswith(sfx)), None)
-        self._suffix_cache[name] = hit
-        return hit
+        return remember(self._suffix_cache, name, hit)
 
     def suffix_type(self, name: str) -> str | None:
         """The entity type a name's suffix suggests (``None`` when it has none)."""
@@ -179,8 +193,7 @@ class NameGrammar:
         ok = [True] + [False] * len(tok)
         for i in range(1, len(tok) + 1):
             ok[i] = any(ok[j] and tok[j:i] in gen for j in range(max(0, i - 5), i))
-        self._generic_cache[tok] = ok[-1]
-        return ok[-1]
+        return remember(self._generic_cache, tok, ok[-1])
 
     def is_place(self, tok: str) -> bool:
         """A known place or a place word (海外, 全球)."""
@@ -191,7 +204,7 @@ class NameGrammar:
         hit = self._has_place.get(prefix)
         if hit is None:
             hit = next(iter(self._place_automaton.iter(prefix)), None) is not None if self.places else False
-            self._has_place[prefix] = hit
+            remember(self._has_place, prefix, hit)
         return hit
 
     def specific(self, prefix: str, tokens: list[str], etype: str, suffix: str) -> bool:

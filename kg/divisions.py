@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from kg._names import word_tags
+from kg._names import remember, word_tags
 from kg.vocab import Vocabulary, load_vocabulary
 
 __all__ = ["Divisions", "PlaceEntry", "load_divisions"]
@@ -169,8 +169,7 @@ class Divisions:
         place + body name. The body is given in full (科技厅 → 科学技术厅)."""
         if name in self._parsed:
             return self._parsed[name]
-        self._parsed[name] = parsed = self._parse_body(name)
-        return parsed
+        return remember(self._parsed, name, self._parse_body(name))
 
     def _parse_body(self, name: str) -> tuple[str | None, str | None, str] | None:
         v = self.vocab

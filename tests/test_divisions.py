@@ -56,3 +56,21 @@ def test_bodies_by_place_and_body_name(div, text: str, bodies: list[str]) -> Non
 )
 def test_a_body_name_is_read_as_place_level_and_body(div, name: str, parsed) -> None:
     assert div.parse_body(name) == parsed
+
+
+def test_the_caches_keyed_by_text_stay_bounded_over_a_long_build(monkeypatch) -> None:
+    import kg._names
+    from kg.vocab import load_vocabulary
+
+    monkeypatch.setattr(kg._names, "CACHE_LIMIT", 5)
+    grammar = kg._names.NameGrammar(load_vocabulary())
+    divisions = load_divisions()
+    for i in range(50):
+        word = f"第{i}号科技园区"
+        grammar.generic(word)
+        grammar.suffix_of(word)
+        grammar.has_place(word)
+        divisions.parse_body(f"第{i}号区科技局")
+    assert max(len(grammar._generic_cache), len(grammar._suffix_cache), len(grammar._has_place),
+               len(divisions._parsed)) <= 5
+    assert divisions.parse_body("江苏省科技厅") == ("江苏省", "province", "科学技术厅")  # still answers right
