@@ -527,7 +527,6 @@ def participates(c: Ctx) -> Iterator[tuple[Ref, Rule, Ref]]:
 PARTNERS = rule("partnerOf:with", "partnerOf", 0.65)
 SIGNS = rule("partnerOf:signing", "partnerOf", 0.65)
 _ORG_OR_PLATFORM = ORG_LIKE | {"Platform"}
-_WITH_BEFORE = re.compile(r"与$")
 
 
 @family
@@ -547,7 +546,7 @@ def partners(c: Ctx) -> Iterator[tuple[Ref, Rule, Ref]]:
                 for g in signers[1:]:
                     yield x, SIGNS, g
         pre = text[max(sent.start, x.start - 6) : x.start]
-        if c.t.partner_before.search(pre) or (_WITH_BEFORE.search(pre) and c.t.partner_after.search(text[x.end : x.end + 20] or "")):
+        if c.t.partner_before.search(pre) or (pre.endswith("与") and c.t.partner_after.search(text[x.end : x.end + 20] or "")):
             subj = _agent(c, ms[:i], x.start, _ORG_OR_PLATFORM) or c.state.subject
             if subj is not None and subj.type in _ORG_OR_PLATFORM:
                 for g in _group_after(c, i):
